@@ -1,0 +1,146 @@
+package io.secretstages;
+
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Validation of every argument (R1-R5, R7, R10), run before any store is touched. Messages name the parameter and
+ * the rule, never the rejected input (it may be anything, a secret value included).
+ */
+final class Inputs {
+    /** R7: 32 KiB. */
+    static final int MAX_VALUE_BYTES = 32 * 1024;
+    /** R4: {@code ^v[0-9]{1,63}$}. */
+    private static final int MAX_VERSION_DIGITS = 63;
+    /** Returned by {@link #versionNumber(String)} for a well-formed id that no version can have, such as v0 or v01. */
+    static final long NEVER_ISSUED = -1L;
+    static final String LATEST = "latest";
+
+    private Inputs() {
+    }
+
+    static StageException invalid(String message) {
+        return new StageException(ErrorCode.INVALID_PARAMETER, message);
+    }
+
+    /** R1. */
+    static void projectId(String projectId) {
+        if (!isName(projectId)) {
+            throw invalid("project_id must be 1-64 characters of [A-Za-z0-9_-] (R1)");
+        }
+    }
+
+    /** R2. */
+    static void secretName(String secretName) {
+        if (!isName(secretName)) {
+            throw invalid("secret_name must match ^[a-zA-Z0-9_-]{1,64}$ (R2)");
+        }
+    }
+
+    /** R3. */
+    static void stageName(String stageName) {
+        if (!isName(stageName)) {
+            throw invalid("stage_name must match ^[a-zA-Z0-9_-]{1,64}$ (R3)");
+        }
+    }
+
+    /** R1-R3 share one alphabet and length. */
+    static boolean isName(String s) {
+        if (s == null) {
+            return false;
+        }
+        int n = s.length();
+        if (n == 0 || n > 64) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** R4: whether {@code s} matches {@code ^v[0-9]{1,63}$}. */
+    static boolean isVersionId(String s) {
+        if (s == null) {
+            return false;
+        }
+        int n = s.length();
+        if (n < 2 || n > 1 + MAX_VERSION_DIGITS || s.charAt(0) != 'v') {
+            return false;
+        }
+        for (int i = 1; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * R4: validates a version id argument where {@code latest} is not allowed.
+     *
+     * @return its number, or {@link #NEVER_ISSUED} for a well-formed id that no version can have
+     */
+    static long versionId(String versionId) {
+        if (!isVersionId(versionId)) {
+            throw invalid("version_id must match ^v[0-9]{1,63}$ (R4)");
+        }
+        return versionNumber(versionId);
+    }
+
+    /** R4: the number of a well-formed id, or {@link #NEVER_ISSUED} (v0, leading zeros, beyond a long). */
+    static long versionNumber(String versionId) {
+        int n = versionId.length();
+        if (versionId.charAt(1) == '0' || n > 19) {
+            return NEVER_ISSUED; // "v0", "v01": never issued; more than 18 digits: more than any long counter issues
+        }
+        return Long.parseLong(versionId, 1, n, 10);
+    }
+
+    /** R7. */
+    static void value(SecretValue value) {
+        if (value == null) {
+            throw invalid("secret value must not be null (R7)");
+        }
+        if (value.sizeInBytes() > MAX_VALUE_BYTES) {
+            throw invalid("secret value must be at most 32 KiB (R7)");
+        }
+        if (!value.isWellFormed()) {
+            throw invalid("a string secret value must be well-formed UTF-16, without lone surrogates (R7)");
+        }
+    }
+
+    /** R10: a set of 1 to {@code maxStages} valid stage names. */
+    static void stageSet(Set<String> stages, int maxStages) {
+        if (stages == null) {
+            throw invalid("stages must not be null (R10)");
+        }
+        int size;
+        try {
+            size = stages.size();
+            if (size == 0 || size > maxStages) {
+                throw invalid("stages must name 1 to " + maxStages + " stages (R10)");
+            }
+            for (String s : stages) {
+                stageName(s);
+            }
+        } catch (NullPointerException | ClassCastException e) {
+            throw invalid("stages must be a set of stage names (R10)");
+        }
+    }
+
+    /** R20: the expected holder of a guarded update. */
+    static void expectedVersionId(Optional<String> expected) {
+        if (expected == null) {
+            throw invalid("expected current version id must be an Optional, not null (R20)");
+        }
+        if (expected.isPresent() && !isVersionId(expected.get())) {
+            throw invalid("expected current version id must match ^v[0-9]{1,63}$ (R4, R20)");
+        }
+    }
+}

@@ -1,0 +1,496 @@
+package io.secretstages;
+
+import io.secretstages.spi.SecretChange;
+import io.secretstages.spi.SecretKey;
+import io.secretstages.spi.SecretSnapshot;
+import io.secretstages.spi.StageRecord;
+import io.secretstages.spi.StageRepository;
+import io.secretstages.spi.VersionRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static io.secretstages.Stages.SYSCURRENT;
+import static io.secretstages.Stages.SYSPREVIOUS;
+
+/**
+ * Secret versions and their stages, with the rules of SPEC.md (R1-R22) over any {@link StageRepository}.
+ *
+ * <p><b>Atomicity.</b> Every method is atomic per secret: a write is applied entirely or not at all, and a read sees
+ * one consistent state. Writes are optimistic: the manager reads the secret, computes the change with the rules, and
+ * asks the store to apply it only if the secret is still at the revision it read. If another writer (a thread, or a
+ * manager in another JVM over the same database) got there first, the manager reads again and retries, so unguarded
+ * writes never fail because of a race (R21); a guarded update (R20) re-checks its expectation on every attempt.
+ *
+ * <p><b>Refusals.</b> Every refusal is a {@link StageException} whose {@link ErrorCode} follows R22's precedence.
+ * Malformed arguments, {@code null} included, are {@link ErrorCode#INVALID_PARAMETER} before any store is touched.
+ * When a method throws, nothing changed, with one exception that no library can rule out: a
+ * {@link ErrorCode#STORE_FAILURE} whose cause is an ambiguous commit (the database may have committed before the
+ * connection failed); read the secret to learn the outcome.
+ *
+ * <p><b>Threads.</b> Instances are thread-safe and meant to be shared. Time comes from the injected {@link Clock}
+ * and is kept with millisecond precision (R17).
+ *
+ * <p><b>Logging.</b> One INFO line per committed change (logger {@code io.secretstages.StageManager}) saying what
+ * moved where; DEBUG for retries. Secret values are never logged, nor put in exception messages.
+ */
+public final class StageManager {
+    private static final Logger LOG = LoggerFactory.getLogger(StageManager.class);
+    private static final Set<String> DEFAULT_STAGES = Set.of(SYSCURRENT);
+
+    private final StageRepository repository;
+    private final Clock clock;
+    private final int maxStages;
+    private final int maxVersions;
+    private final StageRules rules;
+
+    private StageManager(Builder b) {
+        this.repository = b.repository;
+        this.clock = b.clock;
+        this.maxStages = b.maxStages;
+        this.maxVersions = b.maxVersions;
+        this.rules = new StageRules(maxStages, maxVersions);
+    }
+
+    /** @return a builder; {@link Builder#repository(StageRepository)} is required */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Configures a {@link StageManager}. Not thread-safe; {@link #build()} may be called more than once. */
+    public static final class Builder {
+        private StageRepository repository;
+        private Clock clock = Clock.systemUTC();
+        private int maxStages = 12;
+        private int maxVersions = 20;
+
+        private Builder() {
+        }
+
+        /**
+         * @param repository where secrets are kept (required)
+         * @return this builder
+         */
+        public Builder repository(StageRepository repository) {
+            this.repository = Objects.requireNonNull(repository, "repository");
+            return this;
+        }
+
+        /**
+         * @param clock the source of create and update times (default {@link Clock#systemUTC()})
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @param maxStages the most stages a secret holds, the two built-ins included (R14, default 12); at least 2
+         * @return this builder
+         */
+        public Builder maxStages(int maxStages) {
+            this.maxStages = maxStages;
+            return this;
+        }
+
+        /**
+         * @param maxVersions the most versions a secret keeps (R15, default 20); must exceed {@code maxStages}
+         * @return this builder
+         */
+        public Builder maxVersions(int maxVersions) {
+            this.maxVersions = maxVersions;
+            return this;
+        }
+
+        /**
+         * @return a manager
+         * @throws IllegalStateException if no repository was set
+         * @throws IllegalArgumentException if {@code maxStages < 2} or {@code maxVersions <= maxStages} (R15)
+         */
+        public StageManager build() {
+            if (repository == null) {
+                throw new IllegalStateException("a StageManager needs a repository");
+            }
+            if (maxStages < 2) {
+                throw new IllegalArgumentException("maxStages must be at least 2 (the built-in stages), was " + maxStages);
+            }
+            if (maxVersions <= maxStages) {
+                throw new IllegalArgumentException("maxVersions (" + maxVersions + ") must exceed maxStages ("
+                        + maxStages + ") so that a deprecated version can always be removed (R15)");
+            }
+            return new StageManager(this);
+        }
+    }
+
+    /** @return the most stages a secret holds, built-ins included (R14) */
+    public int maxStages() {
+        return maxStages;
+    }
+
+    /** @return the most versions a secret keeps (R15) */
+    public int maxVersions() {
+        return maxVersions;
+    }
+
+    // ---------------------------------------------------------------- secrets (R6-R8)
+
+    /**
+     * Creates a secret with its first version {@code v1}, which holds {@code SYSCURRENT} (R6). Atomic.
+     *
+     * @return the first version
+     * @throws StageException INVALID_PARAMETER (R1, R2, R7); SECRET_ALREADY_EXISTS (R6); STORE_FAILURE
+     */
+    public SecretVersion createSecret(String projectId, String secretName, SecretValue value) {
+        SecretKey key = key(projectId, secretName);
+        Inputs.value(value);
+        Instant now = now();
+        SecretChange change = rules.createSecret(key, value, now);
+        if (!apply(change, "create secret")) {
+            throw new StageException(ErrorCode.SECRET_ALREADY_EXISTS,
+                    "secret " + secretName + " already exists in project " + projectId + " (R6)");
+        }
+        logChange(change);
+        return new SecretVersion(new VersionMetadata(secretName, "v1", now, DEFAULT_STAGES), value);
+    }
+
+    /**
+     * Deletes a secret with all its versions and stages at once (R8). Atomic.
+     *
+     * @throws StageException INVALID_PARAMETER (R1, R2); SECRET_NOT_FOUND; STORE_FAILURE
+     */
+    public void deleteSecret(String projectId, String secretName) {
+        SecretKey key = key(projectId, secretName);
+        for (int attempt = 1; ; attempt++) {
+            SecretSnapshot s = loadExisting(key);
+            boolean deleted;
+            try {
+                deleted = repository.delete(key, s.revision());
+            } catch (RuntimeException e) {
+                throw storeFailure("delete secret", key, e);
+            }
+            if (deleted) {
+                LOG.info("secret {}/{}: deleted with {} version(s) and {} stage(s)", key.projectId(),
+                        key.secretName(), s.versions().size(), s.stages().size());
+                return;
+            }
+            lostRace(key, attempt);
+        }
+    }
+
+    // ---------------------------------------------------------------- versions (R9-R16)
+
+    /**
+     * Adds a version holding {@code SYSCURRENT} (R9); {@code SYSPREVIOUS} moves to the version that held it (R12);
+     * beyond the version limit the oldest deprecated versions are removed in the same atomic step (R15).
+     *
+     * @return the new version, with the stages it holds
+     * @throws StageException INVALID_PARAMETER (R1, R2, R7); SECRET_NOT_FOUND; STORE_FAILURE
+     */
+    public SecretVersion putVersion(String projectId, String secretName, SecretValue value) {
+        return putVersion(projectId, secretName, value, DEFAULT_STAGES);
+    }
+
+    /**
+     * Adds a version holding exactly {@code stages} (R10), each moved from the version that held it (R11). Only when
+     * {@code SYSCURRENT} is among them does it move, and {@code SYSPREVIOUS} with it (R12). Beyond the version limit
+     * the oldest deprecated versions are removed in the same atomic step (R15).
+     *
+     * @param stages 1 to {@link #maxStages()} stage names; copied
+     * @return the new version, with the stages it holds
+     * @throws StageException INVALID_PARAMETER (R1-R3, R7, R10); BUILT_IN_STAGE if {@code SYSPREVIOUS} is named
+     *                        (R13); SECRET_NOT_FOUND; STAGE_LIMIT_EXCEEDED (R14); STORE_FAILURE
+     */
+    public SecretVersion putVersion(String projectId, String secretName, SecretValue value, Set<String> stages) {
+        SecretKey key = key(projectId, secretName);
+        Inputs.value(value);
+        Set<String> stageSet = copyStages(stages);
+        if (stageSet.contains(SYSPREVIOUS)) {
+            throw new StageException(ErrorCode.BUILT_IN_STAGE, "SYSPREVIOUS is managed by the library (R13)");
+        }
+        for (int attempt = 1; ; attempt++) {
+            SecretSnapshot s = loadExisting(key);
+            StageRules.Plan<VersionMetadata> plan = rules.putVersion(s, value, stageSet, now());
+            if (apply(plan.change(), "put version")) {
+                logChange(plan.change());
+                return new SecretVersion(plan.result(), value);
+            }
+            lostRace(key, attempt);
+        }
+    }
+
+    /**
+     * Reads a version with its value, by id or by {@code latest}, the version holding {@code SYSCURRENT} (R16).
+     *
+     * @param versionIdOrLatest a version id such as {@code "v3"} (R4), or {@code "latest"}
+     * @throws StageException INVALID_PARAMETER (R1, R2, R4); SECRET_NOT_FOUND; VERSION_NOT_FOUND; STORE_FAILURE
+     */
+    public SecretVersion getVersion(String projectId, String secretName, String versionIdOrLatest) {
+        SecretKey key = key(projectId, secretName);
+        if (Inputs.LATEST.equals(versionIdOrLatest)) {
+            return readVersion(key, SYSCURRENT, -1, versionIdOrLatest);
+        }
+        long number = Inputs.versionId(versionIdOrLatest);
+        return readVersion(key, null, number, versionIdOrLatest);
+    }
+
+    /**
+     * Reads the version holding a stage, with its value (R16).
+     *
+     * @throws StageException INVALID_PARAMETER (R1-R3); SECRET_NOT_FOUND; STAGE_NOT_FOUND; STORE_FAILURE
+     */
+    public SecretVersion getVersionByStage(String projectId, String secretName, String stageName) {
+        SecretKey key = key(projectId, secretName);
+        Inputs.stageName(stageName);
+        return readVersion(key, stageName, -1, null);
+    }
+
+    /**
+     * Lists a secret's versions without values, in version-number order ({@code v2} before {@code v10}) (R16).
+     *
+     * @return an unmodifiable list
+     * @throws StageException INVALID_PARAMETER (R1, R2); SECRET_NOT_FOUND; STORE_FAILURE
+     */
+    public List<VersionMetadata> listVersions(String projectId, String secretName) {
+        SecretKey key = key(projectId, secretName);
+        SecretSnapshot s = loadExisting(key);
+        List<VersionMetadata> out = new ArrayList<>(s.versions().size());
+        for (VersionRecord v : s.versions()) {
+            out.add(metadata(s, v));
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    // ---------------------------------------------------------------- stages (R17-R20)
+
+    /**
+     * Reads a stage: the version holding it and when it was attached (R17). Atomic, one store read.
+     *
+     * @throws StageException INVALID_PARAMETER (R1-R3); SECRET_NOT_FOUND; STAGE_NOT_FOUND; STORE_FAILURE
+     */
+    public Stage getStage(String projectId, String secretName, String stageName) {
+        SecretKey key = key(projectId, secretName);
+        Inputs.stageName(stageName);
+        SecretSnapshot s = loadExisting(key);
+        StageRecord record = s.stages().get(stageName);
+        if (record == null) {
+            throw StageRules.stageNotFound(key, stageName);
+        }
+        return StageRules.toStage(secretName, record);
+    }
+
+    /**
+     * Attaches a stage to a version, moving it from the version that held it (R11, R18). Moving {@code SYSCURRENT}
+     * moves {@code SYSPREVIOUS} to its former holder in the same atomic step (R12). Attaching a stage to the version
+     * that holds it changes nothing, {@code updateTime} included. Never fails because of a concurrent writer (R21).
+     *
+     * @return the stage as it is after the update
+     * @throws StageException INVALID_PARAMETER (R1-R4, {@code latest} included); BUILT_IN_STAGE for
+     *                        {@code SYSPREVIOUS} (R13); SECRET_NOT_FOUND; VERSION_NOT_FOUND;
+     *                        STAGE_LIMIT_EXCEEDED (R14); STORE_FAILURE
+     */
+    public Stage updateStage(String projectId, String secretName, String stageName, String versionId) {
+        return update(projectId, secretName, stageName, versionId, null);
+    }
+
+    /**
+     * A guarded {@link #updateStage(String, String, String, String) updateStage} (R20): applied only if the stage is
+     * held now by {@code expectedCurrentVersionId} (compared as text), or by no version if it is empty; otherwise
+     * refused with {@link ErrorCode#CONFLICT}, even when the target already holds the stage. The check and the move
+     * are one atomic step: of two rotations racing from the same expectation, exactly one wins. The check is always
+     * made against the store.
+     *
+     * @param expectedCurrentVersionId {@code Optional.of(id)}: {@code id} (well-formed, R4, need not exist) must hold
+     *                                 the stage now; {@code Optional.empty()}: no version may hold it
+     * @return the stage as it is after the update
+     * @throws StageException INVALID_PARAMETER; BUILT_IN_STAGE (R13); SECRET_NOT_FOUND; VERSION_NOT_FOUND;
+     *                        CONFLICT (R20); STAGE_LIMIT_EXCEEDED (R14); STORE_FAILURE
+     */
+    public Stage updateStage(String projectId, String secretName, String stageName, String versionId,
+                             Optional<String> expectedCurrentVersionId) {
+        Inputs.expectedVersionId(expectedCurrentVersionId);
+        return update(projectId, secretName, stageName, versionId, expectedCurrentVersionId);
+    }
+
+    private Stage update(String projectId, String secretName, String stageName, String versionId,
+                         Optional<String> expected) {
+        SecretKey key = key(projectId, secretName);
+        Inputs.stageName(stageName);
+        long number = Inputs.versionId(versionId);
+        if (stageName.equals(SYSPREVIOUS)) {
+            throw new StageException(ErrorCode.BUILT_IN_STAGE, "SYSPREVIOUS is managed by the library (R13)");
+        }
+        for (int attempt = 1; ; attempt++) {
+            SecretSnapshot s = loadExisting(key);
+            StageRules.Plan<Stage> plan = rules.updateStage(s, stageName, number, versionId, expected, now());
+            if (plan.change() == null || apply(plan.change(), "update stage")) {
+                if (plan.change() != null) {
+                    logChange(plan.change());
+                }
+                return plan.result();
+            }
+            lostRace(key, attempt);
+        }
+    }
+
+    /**
+     * Detaches a custom stage (R19). The version that held it keeps existing, deprecated if it holds no other stage.
+     *
+     * @throws StageException INVALID_PARAMETER (R1-R3); BUILT_IN_STAGE for {@code SYSCURRENT} and
+     *                        {@code SYSPREVIOUS}; SECRET_NOT_FOUND; STAGE_NOT_FOUND; STORE_FAILURE
+     */
+    public void deleteStage(String projectId, String secretName, String stageName) {
+        SecretKey key = key(projectId, secretName);
+        Inputs.stageName(stageName);
+        if (Stages.isBuiltIn(stageName)) {
+            throw new StageException(ErrorCode.BUILT_IN_STAGE, stageName + " is a built-in stage and cannot be deleted (R19)");
+        }
+        for (int attempt = 1; ; attempt++) {
+            SecretSnapshot s = loadExisting(key);
+            SecretChange change = rules.deleteStage(s, stageName);
+            if (apply(change, "delete stage")) {
+                logChange(change);
+                return;
+            }
+            lostRace(key, attempt);
+        }
+    }
+
+    /**
+     * Lists a secret's stages, ordered by name ({@link String#compareTo}). Atomic, one store read.
+     *
+     * @return an unmodifiable list
+     * @throws StageException INVALID_PARAMETER (R1, R2); SECRET_NOT_FOUND; STORE_FAILURE
+     */
+    public List<Stage> listStages(String projectId, String secretName) {
+        SecretKey key = key(projectId, secretName);
+        SecretSnapshot s = loadExisting(key);
+        List<Stage> out = new ArrayList<>(s.stages().size());
+        for (String name : new TreeSet<>(s.stages().keySet())) {
+            out.add(StageRules.toStage(secretName, s.stages().get(name)));
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private static SecretKey key(String projectId, String secretName) {
+        Inputs.projectId(projectId);
+        Inputs.secretName(secretName);
+        return new SecretKey(projectId, secretName);
+    }
+
+    private Set<String> copyStages(Set<String> stages) {
+        Inputs.stageSet(stages, maxStages);
+        Set<String> copy = new TreeSet<>(stages);
+        Inputs.stageSet(copy, maxStages); // the caller's set may have changed while it was read
+        return Collections.unmodifiableSet(copy);
+    }
+
+    private Instant now() {
+        return Instant.ofEpochMilli(clock.millis());
+    }
+
+    /**
+     * R16: by stage ({@code latest} is the SYSCURRENT holder) or by number. The value is read after the metadata;
+     * values never change, so the pair is consistent unless the version was removed in between, which a retry sees.
+     */
+    private SecretVersion readVersion(SecretKey key, String stage, long number, String versionId) {
+        while (true) {
+            SecretSnapshot s = loadExisting(key);
+            VersionRecord v;
+            if (stage != null) {
+                StageRecord holder = s.stages().get(stage);
+                if (holder == null) {
+                    throw StageRules.stageNotFound(key, stage);
+                }
+                v = s.version(holder.versionNumber()).orElseThrow();
+            } else {
+                v = s.version(number).orElseThrow(() -> new StageException(ErrorCode.VERSION_NOT_FOUND,
+                        "secret " + key.secretName() + " has no version " + versionId));
+            }
+            Optional<SecretValue> value;
+            try {
+                value = repository.loadValue(key, v.number());
+            } catch (RuntimeException e) {
+                throw storeFailure("read value", key, e);
+            }
+            if (value.isPresent()) {
+                return new SecretVersion(metadata(s, v), value.get());
+            }
+            LOG.debug("secret {}/{}: {} removed while being read, reading again", key.projectId(),
+                    key.secretName(), v.id());
+        }
+    }
+
+    private static VersionMetadata metadata(SecretSnapshot s, VersionRecord v) {
+        return new VersionMetadata(s.key().secretName(), v.id(), v.createTime(), s.stagesOf(v.number()));
+    }
+
+    private SecretSnapshot loadExisting(SecretKey key) {
+        Optional<SecretSnapshot> s;
+        try {
+            s = repository.load(key);
+        } catch (RuntimeException e) {
+            throw storeFailure("read secret", key, e);
+        }
+        if (s.isEmpty()) {
+            throw new StageException(ErrorCode.SECRET_NOT_FOUND,
+                    "secret " + key.secretName() + " does not exist in project " + key.projectId());
+        }
+        return s.get();
+    }
+
+    private boolean apply(SecretChange change, String what) {
+        try {
+            return repository.apply(change);
+        } catch (RuntimeException e) {
+            throw storeFailure(what, change.key(), e);
+        }
+    }
+
+    private static StageException storeFailure(String what, SecretKey key, RuntimeException e) {
+        if (e instanceof StageException) {
+            return (StageException) e;
+        }
+        return new StageException(ErrorCode.STORE_FAILURE,
+                "the store failed to " + what + " for secret " + key.secretName() + " in project " + key.projectId(), e);
+    }
+
+    private static void lostRace(SecretKey key, int attempt) {
+        LOG.debug("secret {}/{}: lost a race to another writer (attempt {}), reading again", key.projectId(),
+                key.secretName(), attempt);
+        if (attempt % 8 == 0) {
+            Thread.yield();
+        }
+    }
+
+    private static void logChange(SecretChange c) {
+        if (!LOG.isInfoEnabled()) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder();
+        c.newVersion().ifPresent(v -> sb.append(c.creates() ? "created with v" : "added v").append(v.number()));
+        for (StageRecord st : c.attachedStages()) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(st.name()).append(" -> v").append(st.versionNumber());
+        }
+        for (String st : new TreeSet<>(c.detachedStages())) {
+            sb.append(sb.length() == 0 ? "" : ", ").append("detached ").append(st);
+        }
+        if (!c.removedVersions().isEmpty()) {
+            sb.append(", removed deprecated");
+            new TreeSet<>(c.removedVersions()).forEach(n -> sb.append(" v").append(n));
+        }
+        LOG.info("secret {}/{}: {} (revision {})", c.key().projectId(), c.key().secretName(), sb,
+                c.expectedRevision() + 1);
+    }
+}

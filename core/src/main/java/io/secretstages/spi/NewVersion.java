@@ -1,0 +1,26 @@
+package io.secretstages.spi;
+
+import io.secretstages.SecretValue;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A version to be stored, with its value. A store writes the value once and never rewrites it.
+ *
+ * @param number its number, higher than any number the secret has had
+ * @param createTime its create time, millisecond precision
+ * @param value its value, not null
+ */
+public record NewVersion(long number, Instant createTime, SecretValue value) {
+    /** Checks for nulls. */
+    public NewVersion {
+        Objects.requireNonNull(createTime, "createTime");
+        Objects.requireNonNull(value, "value");
+    }
+
+    /** @return the metadata part of this version */
+    public VersionRecord record() {
+        return new VersionRecord(number, createTime);
+    }
+}

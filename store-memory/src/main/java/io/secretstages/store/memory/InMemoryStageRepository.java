@@ -1,0 +1,94 @@
+package io.secretstages.store.memory;
+
+import io.secretstages.SecretValue;
+import io.secretstages.spi.NewVersion;
+import io.secretstages.spi.SecretChange;
+import io.secretstages.spi.SecretKey;
+import io.secretstages.spi.SecretSnapshot;
+import io.secretstages.spi.StageRepository;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A {@link StageRepository} in this JVM's heap: the embedded default and a fast, faithful fake for tests.
+ *
+ * <p>Each secret is one immutable entry (its {@link SecretSnapshot} and its values) in a {@link ConcurrentHashMap}.
+ * Reads take no lock and copy nothing. A write builds the next entry and installs it with a compare-and-set on the
+ * entry it was computed from, so writes are atomic per secret, lost races are reported as {@code false}, and writes
+ * to different secrets never wait for each other. Values and snapshots are immutable, so nothing is copied in or
+ * out. Nothing is persisted: the state lives as long as the instance.
+ */
+public final class InMemoryStageRepository implements StageRepository {
+
+    /** One secret at one revision. Identity equality makes {@link ConcurrentHashMap#replace} a compare-and-set. */
+    private static final class Entry {
+        final SecretSnapshot snapshot;
+        final Map<Long, SecretValue> values;
+
+        Entry(SecretSnapshot snapshot, Map<Long, SecretValue> values) {
+            this.snapshot = snapshot;
+            this.values = values;
+        }
+    }
+
+    private final ConcurrentHashMap<SecretKey, Entry> secrets = new ConcurrentHashMap<>();
+
+    /** Creates an empty store. */
+    public InMemoryStageRepository() {
+    }
+
+    @Override
+    public Optional<SecretSnapshot> load(SecretKey key) {
+        Entry e = secrets.get(key);
+        return e == null ? Optional.empty() : Optional.of(e.snapshot);
+    }
+
+    @Override
+    public Optional<SecretValue> loadValue(SecretKey key, long versionNumber) {
+        Entry e = secrets.get(key);
+        return e == null ? Optional.empty() : Optional.ofNullable(e.values.get(versionNumber));
+    }
+
+    @Override
+    public boolean apply(SecretChange change) {
+        if (change.creates()) {
+            NewVersion first = change.newVersion().orElseThrow();
+            Entry created = new Entry(SecretSnapshot.created(change), Map.of(first.number(), first.value()));
+            return secrets.putIfAbsent(change.key(), created) == null;
+        }
+        Entry current = secrets.get(change.key());
+        if (current == null || current.snapshot.revision() != change.expectedRevision()) {
+            return false;
+        }
+        Map<Long, SecretValue> values = current.values;
+        if (change.newVersion().isPresent() || !change.removedVersions().isEmpty()) {
+            Map<Long, SecretValue> next = new HashMap<>(values);
+            next.keySet().removeAll(change.removedVersions());
+            change.newVersion().ifPresent(v -> next.put(v.number(), v.value()));
+            values = Map.copyOf(next);
+        }
+        return secrets.replace(change.key(), current, new Entry(current.snapshot.apply(change), values));
+    }
+
+    @Override
+    public boolean delete(SecretKey key, long expectedRevision) {
+        Entry current = secrets.get(key);
+        if (current == null || current.snapshot.revision() != expectedRevision) {
+            return false;
+        }
+        return secrets.remove(key, current);
+    }
+
+    /** @return the number of secrets held, across all projects */
+    public int size() {
+        return secrets.size();
+    }
+
+    @Override
+    public String toString() {
+        return "InMemoryStageRepository[" + secrets.size() + " secrets]";
+    }
+}

@@ -1,0 +1,78 @@
+package io.secretstages.tck;
+
+import io.secretstages.SecretValue;
+import io.secretstages.spi.SecretChange;
+import io.secretstages.spi.SecretKey;
+import io.secretstages.spi.SecretSnapshot;
+import io.secretstages.spi.StageRepository;
+import io.secretstages.spi.StoreException;
+
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A decorator that counts calls to a store and can make them fail, to prove that bad input never reaches the store
+ * and that store failures surface as {@code STORE_FAILURE} with nothing applied.
+ */
+public final class RecordingRepository implements StageRepository {
+    private final StageRepository delegate;
+    private final AtomicInteger calls = new AtomicInteger();
+    private volatile boolean failReads;
+    private volatile boolean failWrites;
+
+    /** @param delegate the store to decorate */
+    public RecordingRepository(StageRepository delegate) {
+        this.delegate = delegate;
+    }
+
+    /** @return how many calls reached the store */
+    public int calls() {
+        return calls.get();
+    }
+
+    /** @param fail whether reads throw a {@link StoreException} instead of reaching the store */
+    public void failReads(boolean fail) {
+        this.failReads = fail;
+    }
+
+    /** @param fail whether writes throw a {@link StoreException} instead of reaching the store */
+    public void failWrites(boolean fail) {
+        this.failWrites = fail;
+    }
+
+    @Override
+    public Optional<SecretSnapshot> load(SecretKey key) {
+        calls.incrementAndGet();
+        if (failReads) {
+            throw new StoreException("injected read failure");
+        }
+        return delegate.load(key);
+    }
+
+    @Override
+    public Optional<SecretValue> loadValue(SecretKey key, long versionNumber) {
+        calls.incrementAndGet();
+        if (failReads) {
+            throw new StoreException("injected read failure");
+        }
+        return delegate.loadValue(key, versionNumber);
+    }
+
+    @Override
+    public boolean apply(SecretChange change) {
+        calls.incrementAndGet();
+        if (failWrites) {
+            throw new StoreException("injected write failure");
+        }
+        return delegate.apply(change);
+    }
+
+    @Override
+    public boolean delete(SecretKey key, long expectedRevision) {
+        calls.incrementAndGet();
+        if (failWrites) {
+            throw new StoreException("injected write failure");
+        }
+        return delegate.delete(key, expectedRevision);
+    }
+}

@@ -1,0 +1,766 @@
+package io.secretstages.tck;
+
+import io.secretstages.ErrorCode;
+import io.secretstages.SecretValue;
+import io.secretstages.SecretVersion;
+import io.secretstages.Stage;
+import io.secretstages.StageException;
+import io.secretstages.StageManager;
+import io.secretstages.VersionMetadata;
+import io.secretstages.spi.StageRepository;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.quicktheories.core.stateful.Sequential;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+import static io.secretstages.Stages.SYSCURRENT;
+import static io.secretstages.Stages.SYSPREVIOUS;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.lists;
+
+/**
+ * The contract every {@link StageRepository} must honour, as executable tests through the public API of
+ * {@link StageManager}. A store runs the whole kit by extending this class and implementing
+ * {@link #newRepository()}; a store over shared storage (a database) also overrides
+ * {@link #anotherRepositoryOverSameStorage(StageRepository)}.
+ *
+ * <p>Every test works in a project of its own, so stores over shared storage need no cleaning between tests.
+ * Test names cite SPEC.md's rule numbers.
+ */
+public abstract class StageRepositoryContract {
+    private static final AtomicLong PROJECTS = new AtomicLong();
+    private static final String RUN = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+    /** The instant every test's clock starts at. */
+    protected static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+
+    /** The clock of {@link #manager}. */
+    protected MutableClock clock;
+    /** The store under test, decorated to count calls and inject failures. */
+    protected RecordingRepository repository;
+    /** A manager with default limits over {@link #repository}. */
+    protected StageManager manager;
+    /** A project no other test uses. */
+    protected String project;
+
+    /** @return a new repository; over shared storage, it may see what earlier tests wrote (in other projects) */
+    protected abstract StageRepository newRepository();
+
+    /**
+     * @param first a repository returned by {@link #newRepository()}
+     * @return an independent second repository over the same storage (another node), or null if the store has no
+     *         shared storage
+     */
+    protected StageRepository anotherRepositoryOverSameStorage(StageRepository first) {
+        return null;
+    }
+
+    /** @return threads of the concurrency fuzz; system property {@code secretstages.fuzz.threads}, default 8 */
+    protected int fuzzThreads() {
+        return Integer.getInteger("secretstages.fuzz.threads", 8);
+    }
+
+    /** @return operations per thread of the concurrency fuzz; property {@code secretstages.fuzz.opsPerThread} */
+    protected int fuzzOpsPerThread() {
+        return Integer.getInteger("secretstages.fuzz.opsPerThread", 2000);
+    }
+
+    /** @return command sequences of the stateful test per configuration; property {@code secretstages.stateful.examples} */
+    protected int statefulExamples() {
+        return Integer.getInteger("secretstages.stateful.examples", 300);
+    }
+
+    /** @return a project id unique in this JVM run and, with high probability, across runs */
+    protected static String newProjectId() {
+        return "t" + RUN + "-" + PROJECTS.incrementAndGet();
+    }
+
+    private StageRepository underlying;
+
+    @BeforeEach
+    void setUpContract() {
+        clock = new MutableClock(START);
+        underlying = newRepository();
+        repository = new RecordingRepository(underlying);
+        manager = StageManager.builder().repository(repository).clock(clock).build();
+        project = newProjectId();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** Asserts that {@code call} is refused with {@code code}. */
+    protected static StageException assertRefused(ErrorCode code, Executable call) {
+        StageException e = assertThrows(StageException.class, call);
+        assertEquals(code, e.code(), () -> "expected " + code + " but got " + e);
+        return e;
+    }
+
+    private static SecretValue text(String s) {
+        return SecretValue.ofString(s);
+    }
+
+    private SecretVersion create(String secret) {
+        return manager.createSecret(project, secret, text("initial"));
+    }
+
+    private String holder(String secret, String stage) {
+        return manager.getStage(project, secret, stage).versionId();
+    }
+
+    private List<String> ids(String secret) {
+        return manager.listVersions(project, secret).stream().map(VersionMetadata::id).collect(Collectors.toList());
+    }
+
+    /** Everything observable of a secret, to assert that a refused call changed nothing. */
+    private String state(String secret) {
+        try {
+            return manager.listVersions(project, secret) + " " + manager.listStages(project, secret);
+        } catch (StageException e) {
+            return e.code().name();
+        }
+    }
+
+    private void tick() {
+        clock.advance(Duration.ofMillis(7));
+    }
+
+    // ------------------------------------------------------------------ R1-R5
+
+    @Nested
+    @DisplayName("R1-R5 names and identifiers")
+    class NamesAndIdentifiers {
+        @Test
+        void r1_projectIdAcceptsOneTo64CharactersOfTheAlphabet() {
+            for (String p : List.of("a", "A-_9", project + "-" + "x".repeat(64 - project.length() - 1))) {
+                manager.createSecret(p, "s", text("v"));
+                assertEquals("v1", manager.getVersion(p, "s", "latest").id());
+            }
+        }
+
+        @Test
+        void r1_projectsAreDisjointNamespaces() {
+            String other = newProjectId();
+            manager.createSecret(project, "db", text("one"));
+            manager.createSecret(other, "db", text("two"));
+            manager.putVersion(project, "db", text("three"), Set.of("blue"));
+            assertRefused(ErrorCode.STAGE_NOT_FOUND, () -> manager.getStage(other, "db", "blue"));
+            assertEquals(List.of("v1"), manager.listVersions(other, "db").stream().map(VersionMetadata::id).toList());
+            manager.deleteSecret(other, "db");
+            assertEquals("v2", manager.getStage(project, "db", "blue").versionId());
+        }
+
+        @Test
+        void r2_secretNamesAreCaseSensitive() {
+            manager.createSecret(project, "Db", text("upper"));
+            manager.createSecret(project, "db", text("lower"));
+            assertEquals(text("upper"), manager.getVersion(project, "Db", "v1").value());
+            assertEquals(text("lower"), manager.getVersion(project, "db", "v1").value());
+        }
+
+        @Test
+        void r3_stageNamesAreCaseSensitive_syscurrentInLowerCaseIsCustom() {
+            create("s");
+            manager.putVersion(project, "s", text("x"), Set.of("syscurrent"));
+            assertEquals("v1", holder("s", SYSCURRENT));
+            assertEquals("v2", holder("s", "syscurrent"));
+            manager.deleteStage(project, "s", "syscurrent");
+            assertRefused(ErrorCode.STAGE_NOT_FOUND, () -> manager.getStage(project, "s", "syscurrent"));
+        }
+
+        @Test
+        void r4_idsAreIssuedInOrderAndNeverReused() {
+            create("s");
+            for (int i = 2; i <= 30; i++) {
+                assertEquals("v" + i, manager.putVersion(project, "s", text("x" + i)).id());
+            }
+            assertEquals("v11", ids("s").get(0), "v1-v10 were removed by R15");
+            assertEquals("v31", manager.putVersion(project, "s", text("y")).id(), "removed ids are not reused");
+            manager.deleteSecret(project, "s");
+            assertEquals("v1", create("s").id(), "a secret created again is a new secret");
+        }
+
+        @Test
+        void r4_wellFormedButUnissuedIdsAreVersionNotFound() {
+            create("s");
+            for (String id : List.of("v0", "v01", "v2", "v99999999999999999999", "v" + "9".repeat(63),
+                    "v9223372036854775807", "v9223372036854775808")) {
+                assertRefused(ErrorCode.VERSION_NOT_FOUND, () -> manager.getVersion(project, "s", id));
+                assertRefused(ErrorCode.VERSION_NOT_FOUND, () -> manager.updateStage(project, "s", "blue", id));
+            }
+        }
+
+        @Test
+        void r4_malformedIdsAndLatestOutsideReadsAreInvalid() {
+            create("s");
+            for (String id : Arrays.asList(null, "", "v", "1", "V1", "v-1", "v1 ", "v" + "9".repeat(64), "latest", "LATEST")) {
+                assertRefused(ErrorCode.INVALID_PARAMETER, () -> manager.updateStage(project, "s", "blue", id));
+                assertRefused(ErrorCode.INVALID_PARAMETER,
+                        () -> manager.updateStage(project, "s", "blue", "v1", id == null ? null : Optional.of(id)));
+                if (!"latest".equals(id)) {
+                    assertRefused(ErrorCode.INVALID_PARAMETER, () -> manager.getVersion(project, "s", id));
+                }
+            }
+        }
+
+        @Test
+        void r5_badInputIsRefusedBeforeAnyStoreCallAndChangesNothing() {
+            create("s");
+            manager.putVersion(project, "s", text("two"), Set.of("blue"));
+            String before = state("s");
+            int calls = repository.calls();
+            List<String> badNames = Arrays.asList(null, "", "x".repeat(65), "a b", "a/b", "a.b", "ä", "a\u0000",
+                    "a\n", "'; DROP TABLE secrets; --", "../etc", "\u202Eabc", "\ud800");
+            SecretValue ok = text("value");
+            for (String bad : badNames) {
+                List<Executable> calls0 = List.of(
+                        () -> manager.createSecret(bad, "s", ok),
+                        () -> manager.createSecret(project, bad, ok),
+                        () -> manager.deleteSecret(bad, "s"),
+                        () -> manager.deleteSecret(project, bad),
+                        () -> manager.putVersion(project, bad, ok),
+                        () -> manager.putVersion(bad, "s", ok, Set.of("blue")),
+                        () -> manager.putVersion(project, "s", ok, new HashSet<>(Arrays.asList("blue", bad))),
+                        () -> manager.getVersion(project, bad, "v1"),
+                        () -> manager.getVersion(project, "s", bad),
+                        () -> manager.getVersionByStage(project, "s", bad),
+                        () -> manager.listVersions(bad, "s"),
+                        () -> manager.getStage(project, "s", bad),
+                        () -> manager.updateStage(project, "s", bad, "v1"),
+                        () -> manager.updateStage(project, "s", "blue", bad),
+                        () -> manager.updateStage(project, "s", "blue", "v1", bad == null ? null : Optional.of(bad)),
+                        () -> manager.deleteStage(project, "s", bad),
+                        () -> manager.listStages(project, bad));
+                for (Executable call : calls0) {
+                    assertRefused(ErrorCode.INVALID_PARAMETER, call);
+                }
+            }
+            assertRefused(ErrorCode.INVALID_PARAMETER, () -> manager.createSecret(project, "t", null));
+            assertRefused(ErrorCode.INVALID_PARAMETER, () -> manager.putVersion(project, "s", null));
+            assertRefused(ErrorCode.INVALID_PARAMETER, () -> manager.putVersion(project, "s", ok, null));
+            assertRefused(ErrorCode.INVALID_PARAMETER, () -> manager.updateStage(project, "s", "blue", "v1", null));
+            assertEquals(calls, repository.calls(), "R5: no store call for bad input");
+            assertEquals(before, state("s"), "R5: nothing changed");
+        }
+    }
+
+    // ------------------------------------------------------------------ R6-R8
+
+    @Nested
+    @DisplayName("R6-R8 secrets")
+    class Secrets {
+        @Test
+        void r6_createStoresV1HoldingSyscurrent() {
+            clock.set(Instant.parse("2026-03-04T05:06:07.891Z"));
+            SecretVersion v1 = manager.createSecret(project, "db", text("pw"));
+            assertEquals("v1", v1.id());
+            assertEquals(Set.of(SYSCURRENT), v1.stages());
+            assertEquals("db", v1.metadata().secretName());
+            assertEquals(clock.instant(), v1.metadata().createTime());
+            assertEquals(text("pw"), v1.value());
+            assertEquals(List.of(new Stage(SYSCURRENT, "db", "v1", clock.instant())), manager.listStages(project, "db"));
+        }
+
+        @Test
+        void r6_secondSecretWithTheSameNameIsRefused() {
+            create("db");
+            tick();
+            String before = state("db");
+            assertRefused(ErrorCode.SECRET_ALREADY_EXISTS, () -> manager.createSecret(project, "db", text("other")));
+            assertEquals(before, state("db"));
+            assertEquals(text("initial"), manager.getVersion(project, "db", "v1").value());
+        }
+
+        @Test
+        void r7_valuesRoundTripExactly() {
+            byte[] all = new byte[256];
+            for (int i = 0; i < all.length; i++) {
+                all[i] = (byte) i;
+            }
+            List<SecretValue> values = List.of(text(""), text("h\u00e9llo \ud83d\udd11 \u202e \u0000 end"),
+                    text("\u00e9".repeat(16 * 1024)), SecretValue.ofBinary(new byte[0]), SecretValue.ofBinary(all),
+                    SecretValue.ofBinary(new byte[32 * 1024]), text("x".repeat(32 * 1024)));
+            create("s");
+            for (SecretValue v : values) {
+                SecretVersion put = manager.putVersion(project, "s", v);
+                SecretVersion read = manager.getVersion(project, "s", put.id());
+                assertEquals(v, read.value());
+                assertEquals(v.string().isPresent(), read.value().string().isPresent(), "kind is kept");
+                v.binary().ifPresent(b -> assertArrayEquals(b, read.value().binary().orElseThrow()));
+            }
+        }
+
+        @Test
+        void r7_binaryValuesAreCopiedInAndOut() {
+            byte[] input = {1, 2, 3};
+            SecretValue value = SecretValue.ofBinary(input);
+            input[0] = 9;
+            manager.createSecret(project, "s", value);
+            byte[] out = manager.getVersion(project, "s", "v1").value().binary().orElseThrow();
+            out[1] = 9;
+            assertArrayEquals(new byte[]{1, 2, 3}, manager.getVersion(project, "s", "v1").value().binary().orElseThrow());
+        }
+
+        @Test
+        void r7_oversizeNullAndMalformedValuesAreInvalid() {
+            create("s");
+            String before = state("s");
+            for (SecretValue bad : Arrays.asList(null, SecretValue.ofBinary(new byte[32 * 1024 + 1]),
+                    text("x".repeat(32 * 1024 + 1)), text("\u00e9".repeat(16 * 1024) + "x"), text("lone \ud800"),
+                    text("\udc00 first"))) {
+                assertRefused(ErrorCode.INVALID_PARAMETER, () -> manager.putVersion(project, "s", bad));
+                assertRefused(ErrorCode.INVALID_PARAMETER, () -> manager.createSecret(project, "t", bad));
+            }
+            assertEquals(before, state("s"));
+            assertRefused(ErrorCode.SECRET_NOT_FOUND, () -> manager.listVersions(project, "t"));
+        }
+
+        @Test
+        void r7_valuesNeverShowInToString() {
+            SecretVersion v = manager.createSecret(project, "s", text("hunter2-secret"));
+            assertFalse(v.toString().contains("hunter2"), v.toString());
+            assertFalse(manager.getVersion(project, "s", "latest").toString().contains("hunter2"));
+            assertFalse(SecretValue.ofBinary("hunter2".getBytes()).toString().contains("hunter2"));
+        }
+
+        @Test
+        void r8_deleteRemovesTheSecretWithAllVersionsAndStages() {
+            create("s");
+            manager.putVersion(project, "s", text("2"), Set.of("blue", SYSCURRENT));
+            manager.deleteSecret(project, "s");
+            assertRefused(ErrorCode.SECRET_NOT_FOUND, () -> manager.getStage(project, "s", "blue"));
+            assertRefused(ErrorCode.SECRET_NOT_FOUND, () -> manager.getVersion(project, "s", "v1"));
+            assertRefused(ErrorCode.SECRET_NOT_FOUND, () -> manager.listStages(project, "s"));
+            assertRefused(ErrorCode.SECRET_NOT_FOUND, () -> manager.deleteSecret(project, "s"));
+            assertRefused(ErrorCode.SECRET_NOT_FOUND, () -> manager.putVersion(project, "s", text("x")));
+            SecretVersion again = manager.createSecret(project, "s", text("new"));
+            assertEquals("v1", again.id());
+            assertEquals(List.of("v1"), ids("s"));
+            assertEquals(List.of(SYSCURRENT), manager.listStages(project, "s").stream().map(Stage::name).toList());
+        }
+    }
+
+    // ------------------------------------------------------------------ R9-R16
+
+    @Nested
+    @DisplayName("R9-R16 versions")
+    class Versions {
+        @Test
+        void r9_r12_putWithoutStagesMovesSyscurrentAndSyspreviousFollows() {
+            create("s");
+            tick();
+            SecretVersion v2 = manager.putVersion(project, "s", text("2"));
+            assertEquals(Set.of(SYSCURRENT), v2.stages());
+            assertEquals("v2", holder("s", SYSCURRENT));
+            Stage previous = manager.getStage(project, "s", SYSPREVIOUS);
+            assertEquals("v1", previous.versionId());
+            assertEquals(clock.instant(), previous.updateTime());
+            assertEquals(Set.of(SYSPREVIOUS), manager.getVersion(project, "s", "v1").stages());
+            tick();
+            manager.putVersion(project, "s", text("3"));
+            assertEquals("v2", holder("s", SYSPREVIOUS));
+            assertEquals(Set.of(), manager.getVersion(project, "s", "v1").stages(), "v1 is deprecated");
+        }
+
+        @Test
+        void r10_putWithStagesAttachesExactlyThoseAndSyscurrentStays() {
+            create("s");
+            SecretVersion v2 = manager.putVersion(project, "s", text("2"), Set.of("blue", "green"));
+            assertEquals(Set.of("blue", "green"), v2.stages());
+            assertEquals("v1", holder("s", SYSCURRENT));
+            assertRefused(ErrorCode.STAGE_NOT_FOUND, () -> manager.getStage(project, "s", SYSPREVIOUS));
+            SecretVersion v3 = manager.putVersion(project, "s", text("3"), Set.of(SYSCURRENT, "blue"));
+            assertEquals(Set.of(SYSCURRENT, "blue"), v3.stages());
+            assertEquals("v1", holder("s", SYSPREVIOUS));
+            assertEquals(Set.of("green"), manager.getVersion(project, "s", "v2").stages());
+        }
+
+        @Test
+        void r10_emptyOrOversizedStageSetsAreInvalid() {
+            create("s");
+            String before = state("s");
+            Set<String> thirteen = new LinkedHashSet<>();
+            for (int i = 0; i < 13; i++) {
+                thirteen.add("s" + i);
+            }
+            assertRefused(ErrorCode.INVALID_PARAMETER, () -> manager.putVersion(project, "s", text("x"), Set.of()));
+            assertRefused(ErrorCode.INVALID_PARAMETER, () -> manager.putVersion(project, "s", text("x"), thirteen));
+            assertRefused(ErrorCode.INVALID_PARAMETER,
+                    () -> manager.putVersion(project, "s", text("x"), new HashSet<>(Arrays.asList("a", null))));
+            assertEquals(before, state("s"));
+        }
+
+        @Test
+        void r10_r14_twelveStagesWithinTheSetLimitButPastTheCustomLimitAreLimitExceeded() {
+            create("s");
+            Set<String> twelve = new LinkedHashSet<>();
+            twelve.add(SYSCURRENT);
+            for (int i = 0; i < 11; i++) {
+                twelve.add("c" + i);
+            }
+            assertRefused(ErrorCode.STAGE_LIMIT_EXCEEDED, () -> manager.putVersion(project, "s", text("x"), twelve));
+            twelve.remove("c10");
+            assertEquals(11, manager.putVersion(project, "s", text("x"), twelve).stages().size());
+        }
+
+        @Test
+        void r11_aStageNamesAtMostOneVersion() {
+            create("s");
+            manager.putVersion(project, "s", text("2"), Set.of("blue"));
+            manager.putVersion(project, "s", text("3"), Set.of("blue"));
+            assertEquals("v3", holder("s", "blue"));
+            assertEquals(Set.of(), manager.getVersion(project, "s", "v2").stages());
+            manager.updateStage(project, "s", "blue", "v1");
+            assertEquals(Set.of(SYSCURRENT, "blue"), manager.getVersion(project, "s", "v1").stages());
+            assertEquals(Set.of(), manager.getVersion(project, "s", "v3").stages());
+        }
+
+        @Test
+        void r12_syscurrentMovedByUpdateTakesSyspreviousAlong_andNotWhenAlreadyThere() {
+            create("s");
+            manager.putVersion(project, "s", text("2"));
+            manager.putVersion(project, "s", text("3"));
+            tick();
+            manager.updateStage(project, "s", SYSCURRENT, "v2");
+            assertEquals("v2", holder("s", SYSCURRENT));
+            assertEquals("v3", holder("s", SYSPREVIOUS), "SYSPREVIOUS left the new holder (I3)");
+            String before = manager.listStages(project, "s").toString();
+            tick();
+            manager.updateStage(project, "s", SYSCURRENT, "v2");
+            assertEquals(before, manager.listStages(project, "s").toString(), "no move, no change");
+        }
+
+        @Test
+        void r13_syspreviousCannotBeNamed() {
+            create("s");
+            manager.putVersion(project, "s", text("2"));
+            String before = state("s");
+            assertRefused(ErrorCode.BUILT_IN_STAGE,
+                    () -> manager.putVersion(project, "s", text("x"), Set.of(SYSPREVIOUS)));
+            assertRefused(ErrorCode.BUILT_IN_STAGE,
+                    () -> manager.putVersion(project, "s", text("x"), Set.of(SYSPREVIOUS, SYSCURRENT)));
+            assertRefused(ErrorCode.BUILT_IN_STAGE, () -> manager.updateStage(project, "s", SYSPREVIOUS, "v2"));
+            assertRefused(ErrorCode.BUILT_IN_STAGE,
+                    () -> manager.updateStage(project, "s", SYSPREVIOUS, "v2", Optional.of("v1")));
+            assertEquals(before, state("s"));
+        }
+
+        @Test
+        void r14_atMostTenCustomStages_builtInsAlwaysHaveRoom() {
+            create("s");
+            for (int i = 0; i < 10; i++) {
+                manager.putVersion(project, "s", text("c" + i), Set.of("c" + i));
+            }
+            String before = state("s");
+            assertRefused(ErrorCode.STAGE_LIMIT_EXCEEDED,
+                    () -> manager.putVersion(project, "s", text("x"), Set.of("c10")));
+            assertRefused(ErrorCode.STAGE_LIMIT_EXCEEDED, () -> manager.updateStage(project, "s", "c10", "v1"));
+            assertEquals(before, state("s"));
+            manager.putVersion(project, "s", text("rotation"));
+            manager.updateStage(project, "s", SYSCURRENT, "v3");
+            manager.putVersion(project, "s", text("x"), Set.of("c0", "c1"));
+            manager.updateStage(project, "s", "c2", "v1");
+            assertEquals(12, manager.listStages(project, "s").size());
+            manager.deleteStage(project, "s", "c9");
+            manager.updateStage(project, "s", "c10", "v1");
+        }
+
+        @Test
+        void r15_beyondTwentyVersionsTheOldestDeprecatedAreRemoved() {
+            create("s");
+            manager.putVersion(project, "s", text("2"), Set.of("keep"));
+            for (int i = 3; i <= 25; i++) {
+                manager.putVersion(project, "s", text("x" + i));
+            }
+            List<String> ids = ids("s");
+            assertEquals(20, ids.size());
+            assertEquals("v2", ids.get(0), "v2 holds a stage and is kept");
+            assertEquals("v7", ids.get(1), "v1 and v3-v6 were the oldest deprecated");
+            assertEquals("v25", ids.get(19));
+            assertRefused(ErrorCode.VERSION_NOT_FOUND, () -> manager.getVersion(project, "s", "v1"));
+        }
+
+        @Test
+        void r15_limitsAreConfigurable() {
+            StageManager small = StageManager.builder().repository(repository).clock(clock)
+                    .maxStages(3).maxVersions(4).build();
+            small.createSecret(project, "s", text("1"));
+            small.putVersion(project, "s", text("2"), Set.of("only"));
+            assertRefused(ErrorCode.STAGE_LIMIT_EXCEEDED, () -> small.putVersion(project, "s", text("x"), Set.of("two")));
+            assertRefused(ErrorCode.INVALID_PARAMETER,
+                    () -> small.putVersion(project, "s", text("x"), Set.of("a", "b", "c", "d")));
+            for (int i = 0; i < 5; i++) {
+                small.putVersion(project, "s", text("r" + i));
+            }
+            assertEquals(List.of("v2", "v5", "v6", "v7"), ids("s"));
+            assertThrows(IllegalArgumentException.class,
+                    () -> StageManager.builder().repository(repository).maxStages(1).maxVersions(5).build());
+            assertThrows(IllegalArgumentException.class,
+                    () -> StageManager.builder().repository(repository).maxStages(5).maxVersions(5).build());
+            assertThrows(IllegalStateException.class, () -> StageManager.builder().build());
+        }
+
+        @Test
+        void r16_readByIdLatestAndStage_listInNumericOrderWithoutValues() {
+            create("s");
+            for (int i = 2; i <= 11; i++) {
+                tick();
+                manager.putVersion(project, "s", text("value" + i), i == 10 ? Set.of("blue") : Set.of(SYSCURRENT));
+            }
+            SecretVersion latest = manager.getVersion(project, "s", "latest");
+            assertEquals("v11", latest.id());
+            assertEquals(text("value11"), latest.value());
+            assertEquals(START.plusMillis(7 * 10), latest.metadata().createTime());
+            assertEquals("v10", manager.getVersionByStage(project, "s", "blue").id());
+            assertEquals(text("value10"), manager.getVersionByStage(project, "s", "blue").value());
+            assertEquals(latest, manager.getVersionByStage(project, "s", SYSCURRENT));
+            assertEquals(text("value9"), manager.getVersion(project, "s", "v9").value());
+            assertEquals(List.of("v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11"), ids("s"));
+            assertRefused(ErrorCode.STAGE_NOT_FOUND, () -> manager.getVersionByStage(project, "s", "green"));
+            assertRefused(ErrorCode.SECRET_NOT_FOUND, () -> manager.getVersion(project, "nope", "latest"));
+        }
+    }
+
+    // ------------------------------------------------------------------ R17-R21
+
+    @Nested
+    @DisplayName("R17-R21 stages")
+    class StageOperations {
+        @Test
+        void r17_queryReturnsNameSecretVersionAndMillisecondUpdateTime() {
+            clock.set(Instant.parse("2026-05-06T07:08:09.123Z"));
+            create("s");
+            Stage s = manager.getStage(project, "s", SYSCURRENT);
+            assertEquals(new Stage(SYSCURRENT, "s", "v1", Instant.ofEpochMilli(clock.millis())), s);
+            assertEquals(clock.millis(), s.updateTime().toEpochMilli());
+            assertRefused(ErrorCode.SECRET_NOT_FOUND, () -> manager.getStage(project, "other", SYSCURRENT));
+            assertRefused(ErrorCode.STAGE_NOT_FOUND, () -> manager.getStage(project, "s", "blue"));
+            assertRefused(ErrorCode.STAGE_NOT_FOUND, () -> manager.getStage(project, "s", SYSPREVIOUS));
+        }
+
+        @Test
+        void r18_updateAttachesAndReturnsTheStage_sameVersionChangesNothing() {
+            create("s");
+            manager.putVersion(project, "s", text("2"));
+            tick();
+            Stage blue = manager.updateStage(project, "s", "blue", "v1");
+            assertEquals(new Stage("blue", "s", "v1", clock.instant()), blue);
+            assertEquals(blue, manager.getStage(project, "s", "blue"));
+            tick();
+            assertEquals(blue, manager.updateStage(project, "s", "blue", "v1"), "update_time unchanged");
+            assertEquals(blue, manager.getStage(project, "s", "blue"));
+            tick();
+            Stage moved = manager.updateStage(project, "s", "blue", "v2");
+            assertEquals(new Stage("blue", "s", "v2", clock.instant()), moved);
+            assertRefused(ErrorCode.VERSION_NOT_FOUND, () -> manager.updateStage(project, "s", "blue", "v3"));
+            assertRefused(ErrorCode.SECRET_NOT_FOUND, () -> manager.updateStage(project, "t", "blue", "v1"));
+            assertEquals(moved, manager.getStage(project, "s", "blue"));
+        }
+
+        @Test
+        void r19_deleteDetachesACustomStage_builtInsAndUnknownAreRefused() {
+            create("s");
+            manager.putVersion(project, "s", text("2"), Set.of(SYSCURRENT, "blue"));
+            manager.deleteStage(project, "s", "blue");
+            assertRefused(ErrorCode.STAGE_NOT_FOUND, () -> manager.getStage(project, "s", "blue"));
+            assertEquals(Set.of(SYSCURRENT), manager.getVersion(project, "s", "v2").stages());
+            String before = state("s");
+            assertRefused(ErrorCode.BUILT_IN_STAGE, () -> manager.deleteStage(project, "s", SYSCURRENT));
+            assertRefused(ErrorCode.BUILT_IN_STAGE, () -> manager.deleteStage(project, "s", SYSPREVIOUS));
+            assertRefused(ErrorCode.STAGE_NOT_FOUND, () -> manager.deleteStage(project, "s", "blue"));
+            assertRefused(ErrorCode.SECRET_NOT_FOUND, () -> manager.deleteStage(project, "t", "blue"));
+            assertEquals(before, state("s"));
+        }
+
+        @Test
+        void r20_guardedUpdateAppliesOnlyWhenTheHolderIsTheExpectedOne() {
+            create("s");
+            manager.putVersion(project, "s", text("2"), Set.of("pending"));
+            tick();
+            Stage s = manager.updateStage(project, "s", SYSCURRENT, "v2", Optional.of("v1"));
+            assertEquals("v2", s.versionId());
+            assertEquals("v1", holder("s", SYSPREVIOUS));
+            String before = state("s");
+            assertRefused(ErrorCode.CONFLICT, () -> manager.updateStage(project, "s", SYSCURRENT, "v1", Optional.of("v1")));
+            assertRefused(ErrorCode.CONFLICT, () -> manager.updateStage(project, "s", SYSCURRENT, "v2", Optional.of("v1")));
+            assertRefused(ErrorCode.CONFLICT, () -> manager.updateStage(project, "s", SYSCURRENT, "v1", Optional.empty()));
+            assertRefused(ErrorCode.CONFLICT, () -> manager.updateStage(project, "s", SYSCURRENT, "v1", Optional.of("v02")));
+            assertRefused(ErrorCode.CONFLICT, () -> manager.updateStage(project, "s", SYSCURRENT, "v1", Optional.of("v99")));
+            assertRefused(ErrorCode.CONFLICT, () -> manager.updateStage(project, "s", "blue", "v1", Optional.of("v1")));
+            assertEquals(before, state("s"));
+            assertEquals("v1", manager.updateStage(project, "s", "blue", "v1", Optional.empty()).versionId());
+            assertEquals("v2", manager.updateStage(project, "s", "blue", "v2", Optional.of("v1")).versionId());
+            assertEquals("v2", manager.updateStage(project, "s", "blue", "v2", Optional.of("v2")).versionId());
+        }
+
+        @Test
+        void r21_r20_writersOverTwoRepositoriesOfOneStorage() throws Exception {
+            StageRepository second = anotherRepositoryOverSameStorage(underlying);
+            if (second == null) {
+                return;
+            }
+            StageManager other = StageManager.builder().repository(second).clock(clock).build();
+            create("s");
+            other.putVersion(project, "s", text("2"));
+            assertEquals("v2", holder("s", SYSCURRENT));
+            manager.updateStage(project, "s", "blue", "v1");
+            assertEquals("v1", other.getStage(project, "s", "blue").versionId());
+            assertRefused(ErrorCode.CONFLICT, () -> other.updateStage(project, "s", SYSCURRENT, "v1", Optional.of("v1")));
+            ConcurrencyFuzz.Report r = new ConcurrencyFuzz(List.of(manager, other), newProjectId()).run(4, 200, 7);
+            assertEquals(800, r.operations());
+        }
+    }
+
+    // ------------------------------------------------------------------ R22
+
+    @Nested
+    @DisplayName("R22 precedence of refusals")
+    class Precedence {
+        @Test
+        void r22_invalidParameterBeatsEverything() {
+            assertRefused(ErrorCode.INVALID_PARAMETER,
+                    () -> manager.putVersion(project, "nope", text("x"), Set.of(SYSPREVIOUS, "bad name")));
+            assertRefused(ErrorCode.INVALID_PARAMETER, () -> manager.updateStage(project, "nope", SYSPREVIOUS, "latest"));
+            assertRefused(ErrorCode.INVALID_PARAMETER, () -> manager.deleteStage(project, "no pe", SYSCURRENT));
+            assertRefused(ErrorCode.INVALID_PARAMETER,
+                    () -> manager.updateStage(project, "nope", SYSPREVIOUS, "v1", Optional.of("x")));
+        }
+
+        @Test
+        void r22_builtInStageBeatsSecretNotFound() {
+            assertRefused(ErrorCode.BUILT_IN_STAGE, () -> manager.deleteStage(project, "nope", SYSCURRENT));
+            assertRefused(ErrorCode.BUILT_IN_STAGE, () -> manager.updateStage(project, "nope", SYSPREVIOUS, "v9"));
+            assertRefused(ErrorCode.BUILT_IN_STAGE,
+                    () -> manager.putVersion(project, "nope", text("x"), Set.of(SYSPREVIOUS)));
+        }
+
+        @Test
+        void r22_secretNotFoundBeatsVersionAndStageNotFound() {
+            assertRefused(ErrorCode.SECRET_NOT_FOUND, () -> manager.updateStage(project, "nope", "blue", "v9"));
+            assertRefused(ErrorCode.SECRET_NOT_FOUND, () -> manager.getVersion(project, "nope", "v0"));
+            assertRefused(ErrorCode.SECRET_NOT_FOUND, () -> manager.deleteStage(project, "nope", "blue"));
+        }
+
+        @Test
+        void r22_versionNotFoundBeatsConflictAndLimit_conflictBeatsLimit() {
+            create("s");
+            for (int i = 0; i < 10; i++) {
+                manager.updateStage(project, "s", "c" + i, "v1");
+            }
+            assertRefused(ErrorCode.VERSION_NOT_FOUND,
+                    () -> manager.updateStage(project, "s", "c10", "v9", Optional.of("v1")));
+            assertRefused(ErrorCode.CONFLICT, () -> manager.updateStage(project, "s", "c10", "v1", Optional.of("v1")));
+            assertRefused(ErrorCode.STAGE_LIMIT_EXCEEDED,
+                    () -> manager.updateStage(project, "s", "c10", "v1", Optional.empty()));
+        }
+    }
+
+    // ------------------------------------------------------------------ store failures
+
+    @Nested
+    @DisplayName("store failures")
+    class StoreFailures {
+        @Test
+        void failedWritesAreStoreFailureWithTheCauseAndChangeNothing() {
+            create("s");
+            manager.putVersion(project, "s", text("2"), Set.of("blue"));
+            String before = state("s");
+            repository.failWrites(true);
+            List<Executable> writes = List.of(
+                    () -> manager.createSecret(project, "t", text("x")),
+                    () -> manager.putVersion(project, "s", text("x")),
+                    () -> manager.updateStage(project, "s", SYSCURRENT, "v2"),
+                    () -> manager.updateStage(project, "s", "blue", "v1", Optional.of("v2")),
+                    () -> manager.deleteStage(project, "s", "blue"),
+                    () -> manager.deleteSecret(project, "s"));
+            for (Executable w : writes) {
+                StageException e = assertRefused(ErrorCode.STORE_FAILURE, w);
+                assertNotNull(e.getCause());
+                assertEquals(500, e.code().httpStatus());
+            }
+            repository.failWrites(false);
+            assertEquals(before, state("s"));
+            assertRefused(ErrorCode.SECRET_NOT_FOUND, () -> manager.listVersions(project, "t"));
+        }
+
+        @Test
+        void failedReadsAreStoreFailure() {
+            create("s");
+            repository.failReads(true);
+            StageException e = assertRefused(ErrorCode.STORE_FAILURE, () -> manager.getStage(project, "s", SYSCURRENT));
+            assertInstanceOf(RuntimeException.class, e.getCause());
+            assertRefused(ErrorCode.STORE_FAILURE, () -> manager.getVersion(project, "s", "latest"));
+            repository.failReads(false);
+            assertEquals("v1", holder("s", SYSCURRENT));
+        }
+    }
+
+    // ------------------------------------------------------------------ model and concurrency
+
+    @Nested
+    @DisplayName("I1-I5 stateful model test (QuickTheories)")
+    class StatefulModel {
+        private void check(int maxStages, int maxVersions) {
+            qt().withExamples(statefulExamples()).withShrinkCycles(200)
+                    .forAll(lists().of(ModelCommands.commands()).ofSizeBetween(1, 60))
+                    .checkAssert(commands -> {
+                        MutableClock c = new MutableClock(START);
+                        StageManager m = StageManager.builder().repository(newRepository()).clock(c)
+                                .maxStages(maxStages).maxVersions(maxVersions).build();
+                        String prefix = newProjectId() + "-";
+                        Sequential.modelCheck(new ReferenceModel(maxStages, maxVersions, START.toEpochMilli()),
+                                commands, model -> new ModelCommands.Harness(m, c, prefix),
+                                ModelCommands.Harness::observe);
+                    });
+        }
+
+        @Test
+        void randomCommandSequencesMatchTheReferenceModel_smallLimits() {
+            check(4, 6);
+        }
+
+        @Test
+        void randomCommandSequencesMatchTheReferenceModel_defaultLimits() {
+            check(12, 20);
+        }
+    }
+
+    @Nested
+    @DisplayName("R21, R20, I1-I6 concurrency fuzz")
+    class Concurrency {
+        @Test
+        void manyThreadsOnHotAndColdSecrets_exactCountsAndInvariants() throws Exception {
+            List<StageManager> managers = new ArrayList<>();
+            managers.add(manager);
+            StageRepository second = anotherRepositoryOverSameStorage(underlying);
+            if (second != null) {
+                managers.add(StageManager.builder().repository(second).build());
+            }
+            long seed = System.nanoTime();
+            ConcurrencyFuzz.Report r = new ConcurrencyFuzz(managers, project).run(fuzzThreads(), fuzzOpsPerThread(), seed);
+            assertEquals((long) fuzzThreads() * fuzzOpsPerThread(), r.operations(), "seed " + seed);
+            assertTrue(r.puts() > 0 && r.rotationWins() > 0, "the fuzz exercised puts and rotations: " + r);
+            System.out.printf("concurrency fuzz on %s: %s%n", StageRepositoryContract.this.getClass().getSimpleName(), r);
+        }
+    }
+}
