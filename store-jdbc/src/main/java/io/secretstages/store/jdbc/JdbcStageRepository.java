@@ -1,0 +1,446 @@
+package io.secretstages.store.jdbc;
+
+import io.secretstages.SecretValue;
+import io.secretstages.spi.NewVersion;
+import io.secretstages.spi.SecretChange;
+import io.secretstages.spi.SecretKey;
+import io.secretstages.spi.SecretSnapshot;
+import io.secretstages.spi.StageRecord;
+import io.secretstages.spi.StageRepository;
+import io.secretstages.spi.StoreException;
+import io.secretstages.spi.VersionRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * A {@link StageRepository} over plain JDBC: H2 (the embedded default) and PostgreSQL, detected from the connection.
+ * Safe for any number of repositories, in one JVM or many, over one database: the database is the only coordination.
+ *
+ * <p><b>Schema.</b> Three tables ({@code ss_secrets} with a revision, {@code ss_versions} with values written once,
+ * {@code ss_stages}); the DDL ships as classpath resources {@code /io/secretstages/store/jdbc/schema-h2.sql} and
+ * {@code schema-postgresql.sql}. Apply it with your migration tool, or let {@link Builder#initializeSchema(boolean)}
+ * apply it (idempotently) at build time.
+ *
+ * <p><b>Transactions.</b> Every write is one transaction that starts with a compare-and-set on the secret's revision
+ * ({@code UPDATE ... WHERE revision = ?}, which also locks the row): 0 rows means another writer won, the
+ * transaction is rolled back and {@code false} returned, and {@code StageManager} reloads and retries. Only the rows
+ * that change are written; values are never rewritten. Any SQL failure rolls back and is thrown as a
+ * {@link StoreException} (the cause attached, no values in the message); a failure of the commit itself is
+ * ambiguous and is thrown the same way. Connections are always closed and their auto-commit mode restored, so any
+ * pool works, with auto-commit on or off.
+ *
+ * <p><b>Round trips</b> (PostgreSQL, auto-commit connections): a read of a secret is one query; a value one query; a
+ * stage move is the revision update, one batch of stage rows, and the commit; a new version adds one insert and, at
+ * the version limit, one batch of deletes. All statements are constant prepared statements.
+ */
+public final class JdbcStageRepository implements StageRepository {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcStageRepository.class);
+    private static final Pattern PREFIX = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,39}");
+    private static final String DEFAULT_PREFIX = "ss_";
+
+    private final DataSource dataSource;
+    private final SqlDialect dialect;
+    private final Statements sql;
+
+    private JdbcStageRepository(DataSource dataSource, SqlDialect dialect, String prefix) {
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+        this.sql = new Statements(prefix, dialect);
+    }
+
+    /**
+     * @param dataSource where the tables are; any pool, auto-commit on or off
+     * @return a builder
+     */
+    public static Builder builder(DataSource dataSource) {
+        return new Builder(dataSource);
+    }
+
+    /** Configures a {@link JdbcStageRepository}. */
+    public static final class Builder {
+        private final DataSource dataSource;
+        private boolean initializeSchema;
+        private String tablePrefix = DEFAULT_PREFIX;
+        private SqlDialect dialect;
+
+        private Builder(DataSource dataSource) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        }
+
+        /**
+         * @param initialize whether {@link #build()} creates the tables if they do not exist (default false: apply
+         *                   the shipped DDL yourself or with your migration tool)
+         * @return this builder
+         */
+        public Builder initializeSchema(boolean initialize) {
+            this.initializeSchema = initialize;
+            return this;
+        }
+
+        /**
+         * @param prefix the table-name prefix (default {@code ss_}): a letter, then up to 39 letters, digits or
+         *               underscores
+         * @return this builder
+         * @throws IllegalArgumentException if the prefix is not of that form
+         */
+        public Builder tablePrefix(String prefix) {
+            if (prefix == null || !PREFIX.matcher(prefix).matches()) {
+                throw new IllegalArgumentException("table prefix must match " + PREFIX.pattern());
+            }
+            this.tablePrefix = prefix;
+            return this;
+        }
+
+        /**
+         * @param dialect the database's dialect, instead of detecting it from the connection metadata
+         * @return this builder
+         */
+        public Builder dialect(SqlDialect dialect) {
+            this.dialect = Objects.requireNonNull(dialect, "dialect");
+            return this;
+        }
+
+        /**
+         * @return the repository
+         * @throws StoreException if the database cannot be reached (to detect the dialect or create the schema)
+         * @throws IllegalArgumentException if the database is not supported and no dialect was set
+         */
+        public JdbcStageRepository build() {
+            SqlDialect d = dialect;
+            if (d == null) {
+                try (Connection c = dataSource.getConnection()) {
+                    d = SqlDialect.forProduct(c.getMetaData().getDatabaseProductName());
+                } catch (SQLException e) {
+                    throw new StoreException("cannot detect the database product", e);
+                }
+            }
+            JdbcStageRepository repository = new JdbcStageRepository(dataSource, d, tablePrefix);
+            if (initializeSchema) {
+                repository.initializeSchema(tablePrefix);
+            }
+            return repository;
+        }
+    }
+
+    /** @return the SQL dialect in use */
+    public SqlDialect dialect() {
+        return dialect;
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    @Override
+    public Optional<SecretSnapshot> load(SecretKey key) {
+        try (Connection c = dataSource.getConnection()) {
+            Optional<SecretSnapshot> result;
+            try (PreparedStatement ps = c.prepareStatement(sql.loadSecret)) {
+                ps.setString(1, key.projectId());
+                ps.setString(2, key.secretName());
+                try (ResultSet rs = ps.executeQuery()) {
+                    result = rs.next() ? Optional.of(snapshot(key, rs)) : Optional.empty();
+                }
+            }
+            endRead(c);
+            return result;
+        } catch (SQLException e) {
+            throw failure("read a secret", e);
+        }
+    }
+
+    /** Rows: one per version, and one more per further stage that version holds, in version order. */
+    private static SecretSnapshot snapshot(SecretKey key, ResultSet rs) throws SQLException {
+        long revision = rs.getLong(1);
+        long last = rs.getLong(2);
+        List<VersionRecord> versions = new ArrayList<>();
+        Map<String, StageRecord> stages = new HashMap<>();
+        long previous = -1;
+        do {
+            long number = rs.getLong(3);
+            if (rs.wasNull()) {
+                continue;
+            }
+            if (number != previous) {
+                versions.add(new VersionRecord(number, Instant.ofEpochMilli(rs.getLong(4))));
+                previous = number;
+            }
+            String stage = rs.getString(5);
+            if (stage != null) {
+                stages.put(stage, new StageRecord(stage, number, Instant.ofEpochMilli(rs.getLong(6))));
+            }
+        } while (rs.next());
+        return new SecretSnapshot(key, revision, last, versions, stages);
+    }
+
+    @Override
+    public Optional<SecretValue> loadValue(SecretKey key, long versionNumber) {
+        try (Connection c = dataSource.getConnection()) {
+            Optional<SecretValue> result;
+            try (PreparedStatement ps = c.prepareStatement(sql.loadValue)) {
+                ps.setString(1, key.projectId());
+                ps.setString(2, key.secretName());
+                ps.setLong(3, versionNumber);
+                try (ResultSet rs = ps.executeQuery()) {
+                    result = rs.next() ? Optional.of(SecretValue.fromBytes(rs.getBoolean(1), rs.getBytes(2)))
+                            : Optional.empty();
+                }
+            }
+            endRead(c);
+            return result;
+        } catch (SQLException e) {
+            throw failure("read a value", e);
+        }
+    }
+
+    /** A connection without auto-commit has a transaction open after a read: end it. */
+    private static void endRead(Connection c) throws SQLException {
+        if (!c.getAutoCommit()) {
+            c.rollback();
+        }
+    }
+
+    // ------------------------------------------------------------------ writes
+
+    @Override
+    public boolean apply(SecretChange change) {
+        return inTransaction("apply a change", c -> {
+            SecretKey key = change.key();
+            long newNumber = change.newVersion().map(NewVersion::number).orElse(0L);
+            if (change.creates()) {
+                try (PreparedStatement ps = c.prepareStatement(sql.insertSecret)) {
+                    bindKey(ps, key);
+                    ps.setLong(3, newNumber);
+                    ps.executeUpdate();
+                } catch (SQLException e) {
+                    if (dialect.isUniqueViolation(e)) {
+                        return false; // the secret exists
+                    }
+                    throw e;
+                }
+            } else if (!compareAndSet(c, key, change.expectedRevision(), newNumber)) {
+                return false;
+            }
+            if (change.newVersion().isPresent()) {
+                NewVersion v = change.newVersion().get();
+                try (PreparedStatement ps = c.prepareStatement(sql.insertVersion)) {
+                    bindKey(ps, key);
+                    ps.setLong(3, v.number());
+                    ps.setLong(4, v.createTime().toEpochMilli());
+                    ps.setBoolean(5, v.value().isString());
+                    ps.setBytes(6, v.value().toBytes());
+                    ps.executeUpdate();
+                }
+            }
+            if (!change.attachedStages().isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(sql.upsertStage)) {
+                    for (StageRecord s : change.attachedStages()) {
+                        bindKey(ps, key);
+                        ps.setString(3, s.name());
+                        ps.setLong(4, s.versionNumber());
+                        ps.setLong(5, s.updateTime().toEpochMilli());
+                        ps.addBatch();
+                    }
+                    executeBatch(ps, change.attachedStages().size());
+                }
+            }
+            if (!change.detachedStages().isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(sql.deleteStage)) {
+                    for (String s : change.detachedStages()) {
+                        bindKey(ps, key);
+                        ps.setString(3, s);
+                        ps.addBatch();
+                    }
+                    executeBatch(ps, change.detachedStages().size());
+                }
+            }
+            if (!change.removedVersions().isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(sql.deleteVersion)) {
+                    for (long n : change.removedVersions()) {
+                        bindKey(ps, key);
+                        ps.setLong(3, n);
+                        ps.addBatch();
+                    }
+                    executeBatch(ps, change.removedVersions().size());
+                }
+            }
+            return true;
+        });
+    }
+
+    @Override
+    public boolean delete(SecretKey key, long expectedRevision) {
+        return inTransaction("delete a secret", c -> {
+            if (!compareAndSet(c, key, expectedRevision, 0L)) {
+                return false;
+            }
+            for (String statement : List.of(sql.deleteAllStages, sql.deleteAllVersions, sql.deleteSecret)) {
+                try (PreparedStatement ps = c.prepareStatement(statement)) {
+                    bindKey(ps, key);
+                    ps.executeUpdate();
+                }
+            }
+            return true;
+        });
+    }
+
+    /** The revision check: bumps the revision (and the last version number) only if it is still the expected one. */
+    private boolean compareAndSet(Connection c, SecretKey key, long expectedRevision, long newVersionNumber)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.casSecret)) {
+            ps.setLong(1, newVersionNumber);
+            ps.setString(2, key.projectId());
+            ps.setString(3, key.secretName());
+            ps.setLong(4, expectedRevision);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    private static void bindKey(PreparedStatement ps, SecretKey key) throws SQLException {
+        ps.setString(1, key.projectId());
+        ps.setString(2, key.secretName());
+    }
+
+    private static void executeBatch(PreparedStatement ps, int expected) throws SQLException {
+        int[] counts = ps.executeBatch();
+        if (counts.length != expected) {
+            throw new SQLException("batch ran " + counts.length + " of " + expected + " statements");
+        }
+    }
+
+    /** A unit of work in a transaction: returns whether to commit (true) or roll back (false, a lost race). */
+    @FunctionalInterface
+    private interface Work {
+        boolean run(Connection c) throws SQLException;
+    }
+
+    /** Connection, transaction, work, commit or rollback, restore auto-commit, close: the one write template. */
+    private boolean inTransaction(String what, Work work) {
+        Connection c;
+        try {
+            c = dataSource.getConnection();
+        } catch (SQLException e) {
+            throw failure(what + " (no connection)", e);
+        }
+        boolean autoCommit = true;
+        try {
+            autoCommit = c.getAutoCommit();
+            if (autoCommit) {
+                c.setAutoCommit(false);
+            }
+            boolean applied = work.run(c);
+            if (applied) {
+                c.commit();
+            } else {
+                c.rollback();
+            }
+            return applied;
+        } catch (SQLException e) {
+            rollbackQuietly(c, e);
+            if (dialect.isLostRace(e)) {
+                LOG.debug("lost a race in the database ({}), will retry", e.getSQLState());
+                return false;
+            }
+            throw failure(what, e);
+        } catch (RuntimeException | Error e) {
+            rollbackQuietly(c, e);
+            throw e;
+        } finally {
+            try {
+                if (autoCommit) {
+                    c.setAutoCommit(true);
+                }
+            } catch (SQLException e) {
+                LOG.debug("could not restore auto-commit", e);
+            }
+            try {
+                c.close();
+            } catch (SQLException e) {
+                LOG.debug("could not close a connection", e);
+            }
+        }
+    }
+
+    private static void rollbackQuietly(Connection c, Throwable cause) {
+        try {
+            c.rollback();
+        } catch (SQLException | RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private static StoreException failure(String what, SQLException e) {
+        return new StoreException("JDBC store failed to " + what + " (SQLState " + e.getSQLState() + ", error code "
+                + e.getErrorCode() + ")", e);
+    }
+
+    // ------------------------------------------------------------------ schema
+
+    private void initializeSchema(String prefix) {
+        List<String> statements = ddl(dialect, prefix);
+        inTransaction("initialize the schema", c -> {
+            try (Statement st = c.createStatement()) {
+                if (dialect.schemaLock() != null) {
+                    st.execute(dialect.schemaLock());
+                }
+                for (String ddl : statements) {
+                    st.execute(ddl);
+                }
+            }
+            return true;
+        });
+        LOG.info("schema {} applied with table prefix {}", dialect.schemaResource(), prefix);
+    }
+
+    /**
+     * @param dialect the database
+     * @param prefix the table prefix replacing {@code ss_}
+     * @return the DDL statements of the dialect's schema resource
+     */
+    static List<String> ddl(SqlDialect dialect, String prefix) {
+        String text;
+        try (InputStream in = JdbcStageRepository.class.getResourceAsStream(dialect.schemaResource())) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + dialect.schemaResource());
+            }
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new StoreException("cannot read " + dialect.schemaResource(), e);
+        }
+        StringBuilder body = new StringBuilder();
+        for (String line : text.split("\n")) {
+            if (!line.trim().startsWith("--")) {
+                body.append(line).append('\n');
+            }
+        }
+        List<String> out = new ArrayList<>();
+        for (String statement : body.toString().split(";")) {
+            if (!statement.isBlank()) {
+                out.add(statement.trim().replaceAll("\\bss_", prefix));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcStageRepository[" + dialect.name() + ", tables " + sql.secrets + ", " + sql.versions + ", "
+                + sql.stages + "]";
+    }
+}

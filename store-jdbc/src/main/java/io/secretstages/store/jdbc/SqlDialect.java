@@ -1,0 +1,71 @@
+package io.secretstages.store.jdbc;
+
+import java.sql.SQLException;
+import java.util.Locale;
+
+/**
+ * What differs between databases: the stage upsert, the schema resource, and how an error says "lost a race".
+ * Everything else is standard SQL in {@link Statements}. A dialect overrides only what differs (add MySQL or
+ * MariaDB by a subclass of a few lines). Detected from the connection's metadata unless set on the builder.
+ */
+public abstract class SqlDialect {
+    /** H2 2.x, the embedded default. */
+    public static final SqlDialect H2 = new H2Dialect();
+    /** PostgreSQL 12 or later. */
+    public static final SqlDialect POSTGRESQL = new PostgresDialect();
+
+    SqlDialect() {
+    }
+
+    /** @return a short name, such as {@code "h2"}, also the suffix of the schema resource */
+    public abstract String name();
+
+    /** @return the classpath resource holding this database's DDL, with the table prefix {@code ss_} */
+    public String schemaResource() {
+        return "/io/secretstages/store/jdbc/schema-" + name() + ".sql";
+    }
+
+    /**
+     * @param table the stages table name
+     * @return an insert-or-update of one stage row, parameters: project, secret, stage, version number, update time
+     */
+    abstract String upsertStage(String table);
+
+    /** @return a statement run first in the schema transaction to serialise concurrent initialisation, or null */
+    String schemaLock() {
+        return null;
+    }
+
+    /** @return whether the error is a unique-key violation (SQLState 23505 in H2 and PostgreSQL) */
+    boolean isUniqueViolation(SQLException e) {
+        return "23505".equals(e.getSQLState());
+    }
+
+    /** @return whether the error means another transaction won a race (serialization failure, deadlock) */
+    boolean isLostRace(SQLException e) {
+        String state = e.getSQLState();
+        return "40001".equals(state) || "40P01".equals(state);
+    }
+
+    /**
+     * @param productName {@link java.sql.DatabaseMetaData#getDatabaseProductName()}
+     * @return the dialect for it
+     * @throws IllegalArgumentException for a database no dialect supports
+     */
+    static SqlDialect forProduct(String productName) {
+        String p = productName == null ? "" : productName.toLowerCase(Locale.ROOT);
+        if (p.equals("h2")) {
+            return H2;
+        }
+        if (p.equals("postgresql")) {
+            return POSTGRESQL;
+        }
+        throw new IllegalArgumentException("no SQL dialect for database product '" + productName
+                + "'; supported: H2, PostgreSQL (set one with JdbcStageRepository.Builder.dialect)");
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+}

@@ -1,0 +1,51 @@
+package io.secretstages.store.jdbc;
+
+/**
+ * Every SQL statement the store sends, built once from the table prefix (validated) and the dialect. All are
+ * constant prepared statements: no input ever becomes SQL text.
+ */
+final class Statements {
+    final String secrets;
+    final String versions;
+    final String stages;
+
+    final String loadSecret;
+    final String loadValue;
+    final String insertSecret;
+    final String casSecret;
+    final String insertVersion;
+    final String upsertStage;
+    final String deleteStage;
+    final String deleteVersion;
+    final String deleteAllStages;
+    final String deleteAllVersions;
+    final String deleteSecret;
+
+    Statements(String prefix, SqlDialect dialect) {
+        secrets = prefix + "secrets";
+        versions = prefix + "versions";
+        stages = prefix + "stages";
+        String key = "project_id = ? AND secret_name = ?";
+        // One query returns the secret row, its versions, and the stages each version holds.
+        loadSecret = "SELECT s.revision, s.last_version, v.version_number, v.create_time, t.stage_name, t.update_time"
+                + " FROM " + secrets + " s"
+                + " LEFT JOIN " + versions + " v ON v.project_id = s.project_id AND v.secret_name = s.secret_name"
+                + " LEFT JOIN " + stages + " t ON t.project_id = v.project_id AND t.secret_name = v.secret_name"
+                + " AND t.version_number = v.version_number"
+                + " WHERE s.project_id = ? AND s.secret_name = ?"
+                + " ORDER BY v.version_number";
+        loadValue = "SELECT is_string, secret_value FROM " + versions + " WHERE " + key + " AND version_number = ?";
+        insertSecret = "INSERT INTO " + secrets + " (project_id, secret_name, revision, last_version) VALUES (?, ?, 1, ?)";
+        casSecret = "UPDATE " + secrets + " SET revision = revision + 1, last_version = GREATEST(last_version, ?) WHERE " + key
+                + " AND revision = ?";
+        insertVersion = "INSERT INTO " + versions
+                + " (project_id, secret_name, version_number, create_time, is_string, secret_value)"
+                + " VALUES (?, ?, ?, ?, ?, ?)";
+        upsertStage = dialect.upsertStage(stages);
+        deleteStage = "DELETE FROM " + stages + " WHERE " + key + " AND stage_name = ?";
+        deleteVersion = "DELETE FROM " + versions + " WHERE " + key + " AND version_number = ?";
+        deleteAllStages = "DELETE FROM " + stages + " WHERE " + key;
+        deleteAllVersions = "DELETE FROM " + versions + " WHERE " + key;
+        deleteSecret = "DELETE FROM " + secrets + " WHERE " + key;
+    }
+}
