@@ -1,20 +1,27 @@
 package io.secretstages.demo;
 
 import io.secretstages.SecretValue;
+import io.secretstages.SecretVersion;
 import io.secretstages.Stage;
 import io.secretstages.StageException;
 import io.secretstages.StageManager;
 import io.secretstages.Stages;
 import io.secretstages.VersionMetadata;
 import io.secretstages.spi.StageRepository;
-import io.secretstages.store.memory.InMemoryStageRepository;
+import io.secretstages.store.jdbc.JdbcStageRepository;
+import org.h2.jdbcx.JdbcDataSource;
 
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Walks a real rotation: create, rotate twice, roll back, a guarded update that loses a race, delete a custom
- * stage, a refused delete of SYSCURRENT; prints the stage table after each step.
+ * Walks a real rotation on the embedded default store, an H2 file database: create (or find, on later runs), rotate
+ * twice, promote with a guarded update, roll back, a guarded update that loses a race, delete a custom stage, a
+ * refused delete of SYSCURRENT; prints the stage table after each step. Run it twice: the versions continue.
+ *
+ * <p>Arguments: none for the H2 file database in {@code secretstages.demo.dir} (default {@code ./data/demo}), or a
+ * JDBC URL with user and password, such as {@code jdbc:postgresql://localhost/app app secret}.
  */
 public final class RotationDemo {
     private static final String PROJECT = "demo-project";
@@ -27,29 +34,54 @@ public final class RotationDemo {
     }
 
     public static void main(String[] args) {
-        new RotationDemo(new InMemoryStageRepository()).run();
+        javax.sql.DataSource dataSource;
+        if (args.length >= 1) {
+            dataSource = new DriverManagerDataSource(args[0], args.length > 1 ? args[1] : null,
+                    args.length > 2 ? args[2] : null);
+            System.out.println("database: " + args[0]);
+        } else {
+            Path dir = Path.of(System.getProperty("secretstages.demo.dir", "data/demo")).toAbsolutePath();
+            JdbcDataSource h2 = new JdbcDataSource();
+            h2.setURL("jdbc:h2:file:" + dir.resolve("stages"));
+            dataSource = h2;
+            System.out.println("database: H2 file in " + dir + " (delete the folder to start over)");
+        }
+        new RotationDemo(JdbcStageRepository.builder(dataSource).initializeSchema(true).build()).run();
     }
 
     void run() {
-        step("1. create the secret: v1 holds SYSCURRENT",
-                () -> manager.createSecret(PROJECT, SECRET, SecretValue.ofString("pw-1")));
-        step("2. rotate: v2 becomes SYSCURRENT, v1 SYSPREVIOUS",
-                () -> manager.putVersion(PROJECT, SECRET, SecretValue.ofString("pw-2")));
-        step("3. stage v3 as 'pending' and test it before it goes live",
-                () -> manager.putVersion(PROJECT, SECRET, SecretValue.ofString("pw-3"), Set.of("pending")));
-        step("4. promote v3 with a guarded update (expects v2 to be current)",
-                () -> manager.updateStage(PROJECT, SECRET, Stages.SYSCURRENT, "v3", Optional.of("v2")));
-        step("5. roll back: SYSCURRENT back to v2 (SYSPREVIOUS follows to v3)",
-                () -> manager.updateStage(PROJECT, SECRET, Stages.SYSCURRENT, "v2"));
-        step("6. a second rotator, who also read v3 as current, loses the race",
-                () -> manager.updateStage(PROJECT, SECRET, Stages.SYSCURRENT, "v1", Optional.of("v3")));
+        String[] current = new String[1];
+        step("1. create the secret (its v1 holds SYSCURRENT)", () -> {
+            try {
+                manager.createSecret(PROJECT, SECRET, SecretValue.ofString("pw-1"));
+            } catch (StageException e) {
+                if (e.code() != io.secretstages.ErrorCode.SECRET_ALREADY_EXISTS) {
+                    throw e;
+                }
+                System.out.println("   (it exists from an earlier run: carrying on from there)");
+            }
+        });
+        step("2. rotate: a new version becomes SYSCURRENT, the old one SYSPREVIOUS", () -> {
+            current[0] = manager.putVersion(PROJECT, SECRET, SecretValue.ofString("pw-rotated")).id();
+        });
+        String[] pending = new String[1];
+        step("3. stage a version as 'pending' to test it before it goes live", () -> {
+            SecretVersion v = manager.putVersion(PROJECT, SECRET, SecretValue.ofString("pw-next"), Set.of("pending"));
+            pending[0] = v.id();
+        });
+        step("4. promote " + pending[0] + " with a guarded update (expects " + current[0] + " to be current)",
+                () -> manager.updateStage(PROJECT, SECRET, Stages.SYSCURRENT, pending[0], Optional.of(current[0])));
+        step("5. roll back: SYSCURRENT back to " + current[0] + " (SYSPREVIOUS follows)",
+                () -> manager.updateStage(PROJECT, SECRET, Stages.SYSCURRENT, current[0]));
+        step("6. a second rotator, who read " + pending[0] + " as current, loses the race",
+                () -> manager.updateStage(PROJECT, SECRET, Stages.SYSCURRENT, pending[0], Optional.of(pending[0])));
         step("7. delete the custom stage 'pending'",
                 () -> manager.deleteStage(PROJECT, SECRET, "pending"));
         step("8. try to delete SYSCURRENT (refused: built-in)",
                 () -> manager.deleteStage(PROJECT, SECRET, Stages.SYSCURRENT));
         System.out.println();
         System.out.println("latest = " + manager.getVersion(PROJECT, SECRET, "latest").id()
-                + " (its value stays out of logs and toString: " + manager.getVersion(PROJECT, SECRET, "latest") + ")");
+                + "; values stay out of logs and toString: " + manager.getVersion(PROJECT, SECRET, "latest").value());
     }
 
     private void step(String title, Runnable action) {

@@ -1,0 +1,122 @@
+package io.secretstages.store.jdbc;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.secretstages.SecretValue;
+import io.secretstages.Stage;
+import io.secretstages.StageManager;
+import io.secretstages.VersionMetadata;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.sql.DataSource;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** State survives a new repository over the same database; schema creation is idempotent and prefixable. */
+class RestartAndSchemaTest {
+
+    private static void writeState(StageManager m, String project) {
+        m.createSecret(project, "db", SecretValue.ofString("one"));
+        m.putVersion(project, "db", SecretValue.ofBinary(new byte[]{0, 1, 2, (byte) 255}));
+        m.putVersion(project, "db", SecretValue.ofString("three"), Set.of("pending"));
+        m.updateStage(project, "db", "blue", "v1");
+    }
+
+    private static String describe(StageManager m, String project) {
+        StringBuilder sb = new StringBuilder();
+        for (VersionMetadata v : m.listVersions(project, "db")) {
+            sb.append(v).append('\n');
+        }
+        for (Stage s : m.listStages(project, "db")) {
+            sb.append(s).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static void assertIntact(StageManager m, String project, String expected) {
+        assertEquals(expected, describe(m, project));
+        assertEquals("one", m.getVersion(project, "db", "v1").value().string().orElseThrow());
+        assertArrayEquals(new byte[]{0, 1, 2, (byte) 255}, m.getVersion(project, "db", "latest").value().binary().orElseThrow());
+        assertEquals("three", m.getVersionByStage(project, "db", "pending").value().string().orElseThrow());
+        assertEquals("v4", m.putVersion(project, "db", SecretValue.ofString("four")).id(), "ids continue");
+    }
+
+    @Test
+    void postgresStateIsReadBackIntactByANewRepositoryOverANewPool() {
+        String project = "restart-" + System.nanoTime();
+        String expected;
+        try (HikariDataSource first = TestDatabases.postgresPool(2, true)) {
+            StageManager m = StageManager.builder().repository(JdbcStageRepository.builder(first).initializeSchema(true).build()).build();
+            writeState(m, project);
+            expected = describe(m, project);
+        }
+        try (HikariDataSource second = TestDatabases.postgresPool(2, false)) {
+            StageManager m = StageManager.builder().repository(JdbcStageRepository.builder(second).build()).build();
+            assertIntact(m, project, expected);
+        }
+    }
+
+    @Test
+    void h2FileDatabaseSurvivesClosingAndReopening(@TempDir Path dir) {
+        String url = "jdbc:h2:file:" + dir.resolve("stages").toAbsolutePath();
+        String expected;
+        JdbcDataSource first = new JdbcDataSource();
+        first.setURL(url);
+        StageManager m1 = StageManager.builder().repository(JdbcStageRepository.builder(first).initializeSchema(true).build()).build();
+        writeState(m1, "p");
+        expected = describe(m1, "p");
+        // every connection was closed, so H2 closed the database file
+        JdbcDataSource second = new JdbcDataSource();
+        second.setURL(url);
+        StageManager m2 = StageManager.builder().repository(JdbcStageRepository.builder(second).initializeSchema(true).build()).build();
+        assertIntact(m2, "p", expected);
+    }
+
+    @Test
+    void schemaInitializationIsIdempotentAndHonoursThePrefix() throws SQLException {
+        DataSource h2 = TestDatabases.h2("prefix");
+        for (int i = 0; i < 3; i++) {
+            JdbcStageRepository.builder(h2).tablePrefix("app_").initializeSchema(true).build();
+        }
+        JdbcStageRepository r = JdbcStageRepository.builder(h2).tablePrefix("app_").build();
+        assertSame(SqlDialect.H2, r.dialect());
+        StageManager m = StageManager.builder().repository(r).build();
+        m.createSecret("p", "s", SecretValue.ofString("x"));
+        try (Connection c = h2.getConnection(); ResultSet rs = c.getMetaData().getTables(null, null, "APP_%", null)) {
+            int tables = 0;
+            while (rs.next()) {
+                tables++;
+            }
+            assertEquals(3, tables);
+        }
+        try (HikariDataSource pg = TestDatabases.postgresPool(2, true)) {
+            for (int i = 0; i < 2; i++) {
+                assertSame(SqlDialect.POSTGRESQL,
+                        JdbcStageRepository.builder(pg).tablePrefix("other_").initializeSchema(true).build().dialect());
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> JdbcStageRepository.builder(h2).tablePrefix("x; DROP"));
+        assertThrows(IllegalArgumentException.class, () -> JdbcStageRepository.builder(h2).tablePrefix("1abc"));
+    }
+
+    @Test
+    void shippedDdlMatchesWhatTheRepositoryApplies() {
+        for (SqlDialect d : List.of(SqlDialect.H2, SqlDialect.POSTGRESQL)) {
+            List<String> ddl = JdbcStageRepository.ddl(d, "ss_");
+            assertEquals(3, ddl.size(), d + ": " + ddl);
+            assertTrue(ddl.get(0).startsWith("CREATE TABLE IF NOT EXISTS ss_secrets"), ddl.get(0));
+            assertTrue(JdbcStageRepository.ddl(d, "zz_").get(2).contains("REFERENCES zz_versions"));
+        }
+    }
+}
