@@ -1,0 +1,86 @@
+package io.secretstages;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.arrays;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.strings;
+
+/** R7 at the value level: kinds, exact round trips through bytes, equality by content, redacted toString. */
+class SecretValueTest {
+    @Test
+    void nullIsInvalidParameter() {
+        assertEquals(ErrorCode.INVALID_PARAMETER, assertThrows(StageException.class, () -> SecretValue.ofString(null)).code());
+        assertEquals(ErrorCode.INVALID_PARAMETER, assertThrows(StageException.class, () -> SecretValue.ofBinary(null)).code());
+    }
+
+    @Test
+    void stringAndBinaryOfTheSameBytesAreDifferentValues() {
+        SecretValue s = SecretValue.ofString("abc");
+        SecretValue b = SecretValue.ofBinary("abc".getBytes(StandardCharsets.UTF_8));
+        assertNotEquals(s, b);
+        assertNotEquals(b, s);
+        assertTrue(s.string().isPresent() && s.binary().isEmpty());
+        assertTrue(b.binary().isPresent() && b.string().isEmpty());
+    }
+
+    @Test
+    void binaryIsCopiedInAndOut() {
+        byte[] in = {1, 2};
+        SecretValue v = SecretValue.ofBinary(in);
+        in[0] = 7;
+        v.binary().orElseThrow()[1] = 7;
+        assertArrayEquals(new byte[]{1, 2}, v.binary().orElseThrow());
+    }
+
+    @Test
+    void wellFormedStringsRoundTripThroughBytesWithTheirUtf8Size() {
+        qt().forAll(strings().allPossible().ofLengthBetween(0, 40)).assuming(s -> StandardCharsets.UTF_8.newEncoder().canEncode(s))
+                .checkAssert(s -> {
+                    SecretValue v = SecretValue.ofString(s);
+                    assertTrue(v.isWellFormed());
+                    assertEquals(s.getBytes(StandardCharsets.UTF_8).length, v.sizeInBytes());
+                    SecretValue back = SecretValue.fromBytes(true, v.toBytes());
+                    assertEquals(v, back);
+                    assertEquals(v.hashCode(), back.hashCode());
+                });
+    }
+
+    @Test
+    void binaryValuesRoundTripThroughBytes() {
+        qt().forAll(arrays().ofIntegers(integers().between(-128, 127)).withLengthBetween(0, 64)).checkAssert(ints -> {
+            byte[] bytes = new byte[ints.length];
+            for (int i = 0; i < ints.length; i++) {
+                bytes[i] = (byte) (int) ints[i];
+            }
+            SecretValue v = SecretValue.ofBinary(bytes);
+            assertEquals(bytes.length, v.sizeInBytes());
+            assertEquals(v, SecretValue.fromBytes(false, v.toBytes()));
+        });
+    }
+
+    @Test
+    void loneSurrogatesAreNotWellFormed() {
+        assertFalse(SecretValue.ofString("a\ud800").isWellFormed());
+        assertFalse(SecretValue.ofString("\udc00a").isWellFormed());
+        assertTrue(SecretValue.ofString("\ud83d\udd11").isWellFormed());
+        assertEquals(4, SecretValue.ofString("\ud83d\udd11").sizeInBytes());
+    }
+
+    @Test
+    void toStringNeverShowsTheContent() {
+        qt().forAll(strings().basicLatinAlphabet().ofLengthBetween(3, 20)).checkAssert(s -> {
+            assertEquals("SecretValue[string, redacted]", SecretValue.ofString(s).toString());
+            assertEquals("SecretValue[binary, redacted]", SecretValue.ofBinary(s.getBytes(StandardCharsets.UTF_8)).toString());
+        });
+    }
+}
