@@ -37,6 +37,10 @@ import static io.secretstages.Stages.SYSPREVIOUS;
  * {@link ErrorCode#STORE_FAILURE} whose cause is an ambiguous commit (the database may have committed before the
  * connection failed); read the secret to learn the outcome.
  *
+ * <p><b>Cache.</b> Built with {@link Builder#cache(CacheSettings)}, the manager serves reads from a Caffeine cache:
+ * its own writes are visible to every later read at once, other nodes' writes within the configured staleness, and
+ * every write (guarded updates included) is still decided by the store. See {@link CacheSettings}.
+ *
  * <p><b>Threads.</b> Instances are thread-safe and meant to be shared. Time comes from the injected {@link Clock}
  * and is kept with millisecond precision (R17).
  *
@@ -48,13 +52,15 @@ public final class StageManager {
     private static final Set<String> DEFAULT_STAGES = Set.of(SYSCURRENT);
 
     private final StageRepository repository;
+    private final CachingRepository cache;
     private final Clock clock;
     private final int maxStages;
     private final int maxVersions;
     private final StageRules rules;
 
     private StageManager(Builder b) {
-        this.repository = b.repository;
+        this.cache = b.cacheSettings == null ? null : new CachingRepository(b.repository, b.cacheSettings);
+        this.repository = cache == null ? b.repository : cache;
         this.clock = b.clock;
         this.maxStages = b.maxStages;
         this.maxVersions = b.maxVersions;
@@ -72,8 +78,22 @@ public final class StageManager {
         private Clock clock = Clock.systemUTC();
         private int maxStages = 12;
         private int maxVersions = 20;
+        private CacheSettings cacheSettings;
 
         private Builder() {
+        }
+
+        /**
+         * Caches what the manager reads from the store (Caffeine). Without it (the default) every call reads the
+         * store. See {@link CacheSettings} for what stays exact (this manager's own writes, every write decision)
+         * and what may be stale, within the bound, on reads (other nodes' writes).
+         *
+         * @param settings the cache settings, or null for no cache
+         * @return this builder
+         */
+        public Builder cache(CacheSettings settings) {
+            this.cacheSettings = settings;
+            return this;
         }
 
         /**
@@ -142,6 +162,11 @@ public final class StageManager {
         return maxVersions;
     }
 
+    /** @return the cache's counters, if the manager was built with {@link Builder#cache(CacheSettings)} */
+    public Optional<CacheStatistics> cacheStatistics() {
+        return cache == null ? Optional.empty() : Optional.of(cache.statistics());
+    }
+
     // ---------------------------------------------------------------- secrets (R6-R8)
 
     /**
@@ -171,7 +196,7 @@ public final class StageManager {
     public void deleteSecret(String projectId, String secretName) {
         SecretKey key = key(projectId, secretName);
         for (int attempt = 1; ; attempt++) {
-            SecretSnapshot s = loadExisting(key);
+            SecretSnapshot s = planned(key, snapshot -> snapshot);
             boolean deleted;
             try {
                 deleted = repository.delete(key, s.revision());
@@ -218,8 +243,7 @@ public final class StageManager {
             throw new StageException(ErrorCode.BUILT_IN_STAGE, "SYSPREVIOUS is managed by the library (R13)");
         }
         for (int attempt = 1; ; attempt++) {
-            SecretSnapshot s = loadExisting(key);
-            StageRules.Plan<VersionMetadata> plan = rules.putVersion(s, value, stageSet, now());
+            StageRules.Plan<VersionMetadata> plan = planned(key, s -> rules.putVersion(s, value, stageSet, now()));
             if (apply(plan.change(), "put version")) {
                 logChange(plan.change());
                 return new SecretVersion(plan.result(), value);
@@ -330,8 +354,8 @@ public final class StageManager {
             throw new StageException(ErrorCode.BUILT_IN_STAGE, "SYSPREVIOUS is managed by the library (R13)");
         }
         for (int attempt = 1; ; attempt++) {
-            SecretSnapshot s = loadExisting(key);
-            StageRules.Plan<Stage> plan = rules.updateStage(s, stageName, number, versionId, expected, now());
+            StageRules.Plan<Stage> plan =
+                    planned(key, s -> rules.updateStage(s, stageName, number, versionId, expected, now()));
             if (plan.change() == null || apply(plan.change(), "update stage")) {
                 if (plan.change() != null) {
                     logChange(plan.change());
@@ -355,8 +379,7 @@ public final class StageManager {
             throw new StageException(ErrorCode.BUILT_IN_STAGE, stageName + " is a built-in stage and cannot be deleted (R19)");
         }
         for (int attempt = 1; ; attempt++) {
-            SecretSnapshot s = loadExisting(key);
-            SecretChange change = rules.deleteStage(s, stageName);
+            SecretChange change = planned(key, s -> rules.deleteStage(s, stageName));
             if (apply(change, "delete stage")) {
                 logChange(change);
                 return;
@@ -436,10 +459,30 @@ public final class StageManager {
         return new VersionMetadata(s.key().secretName(), v.id(), v.createTime(), s.stagesOf(v.number()));
     }
 
+    /**
+     * Plans a write from the current snapshot. With a cache, a refusal computed from a cached snapshot is confirmed
+     * against the store before it stands (a success needs no confirmation: the store's revision check does that).
+     */
+    private <T> T planned(SecretKey key, java.util.function.Function<SecretSnapshot, T> planner) {
+        SecretSnapshot s = loadExisting(key);
+        try {
+            return planner.apply(s);
+        } catch (StageException refusal) {
+            if (cache == null) {
+                throw refusal;
+            }
+            return planner.apply(loadExisting(key, true));
+        }
+    }
+
     private SecretSnapshot loadExisting(SecretKey key) {
+        return loadExisting(key, false);
+    }
+
+    private SecretSnapshot loadExisting(SecretKey key, boolean fresh) {
         Optional<SecretSnapshot> s;
         try {
-            s = repository.load(key);
+            s = fresh ? cache.loadFresh(key) : repository.load(key);
         } catch (RuntimeException e) {
             throw storeFailure("read secret", key, e);
         }

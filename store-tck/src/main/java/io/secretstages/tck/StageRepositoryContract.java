@@ -76,6 +76,17 @@ public abstract class StageRepositoryContract {
         return null;
     }
 
+    /**
+     * A hook for configurations of the manager itself, such as a cache: every manager the kit builds over the store
+     * under test goes through it (managers standing for other nodes do not).
+     *
+     * @param builder a builder with the repository and clock set
+     * @return the builder to build from
+     */
+    protected StageManager.Builder configure(StageManager.Builder builder) {
+        return builder;
+    }
+
     /** @return threads of the concurrency fuzz; system property {@code secretstages.fuzz.threads}, default 8 */
     protected int fuzzThreads() {
         return Integer.getInteger("secretstages.fuzz.threads", 8);
@@ -103,7 +114,7 @@ public abstract class StageRepositoryContract {
         clock = new MutableClock(START);
         underlying = newRepository();
         repository = new RecordingRepository(underlying);
-        manager = StageManager.builder().repository(repository).clock(clock).build();
+        manager = configure(StageManager.builder().repository(repository).clock(clock)).build();
         project = newProjectId();
     }
 
@@ -502,7 +513,7 @@ public abstract class StageRepositoryContract {
 
         @Test
         void r15_limitsAreConfigurable() {
-            StageManager small = StageManager.builder().repository(repository).clock(clock)
+            StageManager small = configure(StageManager.builder().repository(repository).clock(clock))
                     .maxStages(3).maxVersions(4).build();
             small.createSecret(project, "s", text("1"));
             small.putVersion(project, "s", text("2"), Set.of("only"));
@@ -705,13 +716,16 @@ public abstract class StageRepositoryContract {
 
         @Test
         void failedReadsAreStoreFailure() {
-            create("s");
+            StageManager.builder().repository(repository).clock(clock).build()
+                    .createSecret(project, "s", text("written by another manager"));
             repository.failReads(true);
             StageException e = assertRefused(ErrorCode.STORE_FAILURE, () -> manager.getStage(project, "s", SYSCURRENT));
             assertInstanceOf(RuntimeException.class, e.getCause());
             assertRefused(ErrorCode.STORE_FAILURE, () -> manager.getVersion(project, "s", "latest"));
+            assertRefused(ErrorCode.STORE_FAILURE, () -> manager.putVersion(project, "s", text("x")));
             repository.failReads(false);
             assertEquals("v1", holder("s", SYSCURRENT));
+            assertEquals(List.of("v1"), ids("s"));
         }
     }
 
@@ -725,7 +739,7 @@ public abstract class StageRepositoryContract {
                     .forAll(lists().of(ModelCommands.commands()).ofSizeBetween(1, 60))
                     .checkAssert(commands -> {
                         MutableClock c = new MutableClock(START);
-                        StageManager m = StageManager.builder().repository(newRepository()).clock(c)
+                        StageManager m = configure(StageManager.builder().repository(newRepository()).clock(c))
                                 .maxStages(maxStages).maxVersions(maxVersions).build();
                         String prefix = newProjectId() + "-";
                         Sequential.modelCheck(new ReferenceModel(maxStages, maxVersions, START.toEpochMilli()),

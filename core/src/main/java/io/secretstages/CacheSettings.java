@@ -1,0 +1,81 @@
+package io.secretstages;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+
+/**
+ * How a {@link StageManager} caches what it reads from its store (see {@link StageManager.Builder#cache}).
+ * Immutable; each {@code with}-style method returns a new instance.
+ *
+ * <p><b>What the cache guarantees.</b> A write through the manager updates (or drops) the cached entry only after
+ * the store committed it, and no concurrent reload can put an older state back afterwards: once a write returns,
+ * every later read on the same manager sees it or something newer. Writes made through <i>other</i> managers (other
+ * nodes over the same database) become visible on this one within {@link #staleness()}: a cached entry is never
+ * older than that. Writes are always decided by the store: a change computed from a stale entry fails the store's
+ * revision check and is retried from a fresh read, and a refusal (for example a guarded update's {@code CONFLICT},
+ * R20) computed from a cached entry is confirmed against the store before it is thrown.
+ */
+public final class CacheSettings {
+    private final Duration staleness;
+    private final long maximumSize;
+    private final LongSupplier nanoTicker;
+
+    private CacheSettings(Duration staleness, long maximumSize, LongSupplier nanoTicker) {
+        this.staleness = staleness;
+        this.maximumSize = maximumSize;
+        this.nanoTicker = nanoTicker;
+    }
+
+    /**
+     * @param staleness how long a cached secret may be served before it is read again; bounds how late this manager
+     *                  sees other nodes' writes. Positive.
+     * @return settings with at most 100,000 cached secrets
+     * @throws IllegalArgumentException if {@code staleness} is not positive
+     */
+    public static CacheSettings expireAfterWrite(Duration staleness) {
+        Objects.requireNonNull(staleness, "staleness");
+        if (staleness.isNegative() || staleness.isZero()) {
+            throw new IllegalArgumentException("staleness must be positive");
+        }
+        return new CacheSettings(staleness, 100_000, System::nanoTime);
+    }
+
+    /**
+     * @param maximumSize how many secrets the cache holds at most (least recently used go first); positive
+     * @return new settings
+     */
+    public CacheSettings maximumSize(long maximumSize) {
+        if (maximumSize <= 0) {
+            throw new IllegalArgumentException("maximumSize must be positive");
+        }
+        return new CacheSettings(staleness, maximumSize, nanoTicker);
+    }
+
+    /**
+     * @param nanoTicker the time source of expiry, in nanoseconds (default {@link System#nanoTime()}); for tests
+     * @return new settings
+     */
+    public CacheSettings ticker(LongSupplier nanoTicker) {
+        return new CacheSettings(staleness, maximumSize, Objects.requireNonNull(nanoTicker, "nanoTicker"));
+    }
+
+    /** @return the staleness bound */
+    public Duration staleness() {
+        return staleness;
+    }
+
+    /** @return the maximum number of cached secrets */
+    public long maximumSize() {
+        return maximumSize;
+    }
+
+    LongSupplier nanoTicker() {
+        return nanoTicker;
+    }
+
+    @Override
+    public String toString() {
+        return "CacheSettings[staleness=" + staleness + ", maximumSize=" + maximumSize + "]";
+    }
+}

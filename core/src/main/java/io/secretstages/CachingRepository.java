@@ -1,0 +1,126 @@
+package io.secretstages;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import io.secretstages.spi.SecretChange;
+import io.secretstages.spi.SecretKey;
+import io.secretstages.spi.SecretSnapshot;
+import io.secretstages.spi.StageRepository;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A read cache in front of any store (Caffeine), used by {@link StageManager} when {@link CacheSettings} are given.
+ *
+ * <p>Each entry is one secret's snapshot plus the values of its versions read so far. Loads run inside the cache's
+ * per-key computation, and every write updates the entry in a per-key computation after the store committed, so a
+ * write waits for a reload in flight and then installs its own state: a reload can never put an older state back.
+ * A write whose base is not the cached revision, a lost race, a failure and a delete all drop the entry instead.
+ * There is no refresh-ahead (an asynchronous reload could race a write); expiry alone bounds staleness.
+ */
+final class CachingRepository implements StageRepository {
+
+    private static final class Entry {
+        final SecretSnapshot snapshot;
+        final Map<Long, SecretValue> values;
+
+        Entry(SecretSnapshot snapshot, Map<Long, SecretValue> values) {
+            this.snapshot = snapshot;
+            this.values = values;
+        }
+    }
+
+    private final StageRepository store;
+    private final Cache<SecretKey, Entry> cache;
+
+    CachingRepository(StageRepository store, CacheSettings settings) {
+        this.store = store;
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(settings.maximumSize())
+                .expireAfterWrite(settings.staleness())
+                .ticker(settings.nanoTicker()::getAsLong)
+                .recordStats()
+                .build();
+    }
+
+    @Override
+    public Optional<SecretSnapshot> load(SecretKey key) {
+        Entry e = cache.get(key, k -> store.load(k).map(s -> new Entry(s, new ConcurrentHashMap<>())).orElse(null));
+        return e == null ? Optional.empty() : Optional.of(e.snapshot);
+    }
+
+    /** Reads the store, bypassing and refreshing the cache. */
+    Optional<SecretSnapshot> loadFresh(SecretKey key) {
+        cache.invalidate(key);
+        return load(key);
+    }
+
+    @Override
+    public Optional<SecretValue> loadValue(SecretKey key, long versionNumber) {
+        Entry e = cache.getIfPresent(key);
+        if (e == null || e.snapshot.version(versionNumber).isEmpty()) {
+            return store.loadValue(key, versionNumber);
+        }
+        SecretValue cached = e.values.get(versionNumber);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<SecretValue> v = store.loadValue(key, versionNumber);
+        v.ifPresent(value -> e.values.putIfAbsent(versionNumber, value));
+        return v;
+    }
+
+    @Override
+    public boolean apply(SecretChange change) {
+        SecretKey key = change.key();
+        boolean applied;
+        try {
+            applied = store.apply(change);
+        } catch (RuntimeException e) {
+            cache.invalidate(key);
+            throw e;
+        }
+        if (!applied) {
+            cache.invalidate(key); // another writer won: the next read must see the store
+            return false;
+        }
+        cache.asMap().compute(key, (k, old) -> next(old, change));
+        return true;
+    }
+
+    /** The entry after a committed change, or null to drop it when its base is unknown. */
+    private static Entry next(Entry old, SecretChange change) {
+        if (change.creates()) {
+            Map<Long, SecretValue> values = new ConcurrentHashMap<>();
+            change.newVersion().ifPresent(v -> values.put(v.number(), v.value()));
+            return new Entry(SecretSnapshot.created(change), values);
+        }
+        if (old == null || old.snapshot.revision() < change.expectedRevision()) {
+            return null;
+        }
+        if (old.snapshot.revision() > change.expectedRevision()) {
+            return old; // a reload after the commit already holds this change or a later one
+        }
+        Map<Long, SecretValue> values = new ConcurrentHashMap<>(old.values);
+        values.keySet().removeAll(change.removedVersions());
+        change.newVersion().ifPresent(v -> values.put(v.number(), v.value()));
+        return new Entry(old.snapshot.apply(change), values);
+    }
+
+    @Override
+    public boolean delete(SecretKey key, long expectedRevision) {
+        try {
+            return store.delete(key, expectedRevision);
+        } finally {
+            cache.invalidate(key);
+        }
+    }
+
+    CacheStatistics statistics() {
+        CacheStats s = cache.stats();
+        return new CacheStatistics(s.hitCount(), s.missCount(), s.evictionCount(), cache.estimatedSize());
+    }
+}

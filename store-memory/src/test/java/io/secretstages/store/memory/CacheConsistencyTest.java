@@ -1,0 +1,165 @@
+package io.secretstages.store.memory;
+
+import io.secretstages.CacheSettings;
+import io.secretstages.CacheStatistics;
+import io.secretstages.ErrorCode;
+import io.secretstages.SecretValue;
+import io.secretstages.SecretVersion;
+import io.secretstages.StageException;
+import io.secretstages.StageManager;
+import io.secretstages.Stages;
+import io.secretstages.VersionMetadata;
+import io.secretstages.spi.SecretChange;
+import io.secretstages.spi.SecretKey;
+import io.secretstages.spi.SecretSnapshot;
+import io.secretstages.spi.StageRepository;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The read cache: read-your-writes under concurrent reloads, the staleness bound, and store-checked refusals. */
+class CacheConsistencyTest {
+    private static final String P = "p";
+
+    /** A store whose reads yield half-way, so that reloads overlap writes as often as possible. */
+    private static final class SlowReads implements StageRepository {
+        private final StageRepository store = new InMemoryStageRepository();
+
+        @Override
+        public Optional<SecretSnapshot> load(SecretKey key) {
+            Optional<SecretSnapshot> s = store.load(key);
+            Thread.yield();
+            return s;
+        }
+
+        @Override
+        public Optional<SecretValue> loadValue(SecretKey key, long versionNumber) {
+            return store.loadValue(key, versionNumber);
+        }
+
+        @Override
+        public boolean apply(SecretChange change) {
+            return store.apply(change);
+        }
+
+        @Override
+        public boolean delete(SecretKey key, long expectedRevision) {
+            return store.delete(key, expectedRevision);
+        }
+    }
+
+    private static long number(String id) {
+        return Long.parseLong(id.substring(1));
+    }
+
+    @Test
+    void afterAWriteReturnsEveryLaterReadOnThisManagerSeesIt() throws Exception {
+        // Expiry so short that nearly every read reloads from the store, racing the writes.
+        AtomicLong ticks = new AtomicLong();
+        StageManager m = StageManager.builder().repository(new SlowReads())
+                .cache(CacheSettings.expireAfterWrite(Duration.ofNanos(50)).ticker(() -> ticks.addAndGet(7)))
+                .build();
+        m.createSecret(P, "s", SecretValue.ofString("v1"));
+        AtomicLong acknowledged = new AtomicLong(1);
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicLong reads = new AtomicLong();
+        int writers = 2;
+        int readers = 4;
+        CyclicBarrier start = new CyclicBarrier(writers + readers);
+        ExecutorService pool = Executors.newFixedThreadPool(writers + readers);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            futures.add(pool.submit(() -> {
+                start.await();
+                for (int i = 0; i < 3_000; i++) {
+                    SecretVersion v = m.putVersion(P, "s", SecretValue.ofString("x" + i));
+                    acknowledged.accumulateAndGet(number(v.id()), Math::max);
+                }
+                return null;
+            }));
+        }
+        for (int r = 0; r < readers; r++) {
+            int kind = r;
+            futures.add(pool.submit(() -> {
+                start.await();
+                while (writing.get()) {
+                    long floor = acknowledged.get();
+                    long seen;
+                    if (kind % 2 == 0) {
+                        seen = number(m.getStage(P, "s", Stages.SYSCURRENT).versionId());
+                    } else {
+                        List<VersionMetadata> versions = m.listVersions(P, "s");
+                        seen = number(versions.get(versions.size() - 1).id());
+                    }
+                    assertTrue(seen >= floor, "read v" + seen + " after v" + floor + " was acknowledged");
+                    reads.incrementAndGet();
+                }
+                return null;
+            }));
+        }
+        for (int i = 0; i < writers; i++) {
+            futures.get(i).get(5, TimeUnit.MINUTES);
+        }
+        writing.set(false);
+        for (Future<?> f : futures) {
+            f.get(1, TimeUnit.MINUTES);
+        }
+        pool.shutdownNow();
+        assertEquals(1 + writers * 3_000L, number(m.getVersion(P, "s", "latest").id()));
+        CacheStatistics stats = m.cacheStatistics().orElseThrow();
+        assertTrue(stats.misses() > 100, "reads did reload while writers wrote: " + stats);
+        System.out.printf("cache read-your-writes: %d reads checked, %s%n", reads.get(), stats);
+    }
+
+    @Test
+    void otherNodesWritesBecomeVisibleWithinTheStalenessBound() {
+        InMemoryStageRepository shared = new InMemoryStageRepository();
+        AtomicLong nanos = new AtomicLong();
+        StageManager cached = StageManager.builder().repository(shared)
+                .cache(CacheSettings.expireAfterWrite(Duration.ofSeconds(5)).ticker(nanos::get)).build();
+        StageManager otherNode = StageManager.builder().repository(shared).build();
+        cached.createSecret(P, "s", SecretValue.ofString("one"));
+        assertEquals("v1", cached.getStage(P, "s", Stages.SYSCURRENT).versionId());
+        otherNode.putVersion(P, "s", SecretValue.ofString("two"));
+        nanos.addAndGet(Duration.ofMillis(4_999).toNanos());
+        assertEquals("v1", cached.getStage(P, "s", Stages.SYSCURRENT).versionId(), "served from the cache");
+        nanos.addAndGet(Duration.ofMillis(1).toNanos());
+        assertEquals("v2", cached.getStage(P, "s", Stages.SYSCURRENT).versionId(), "visible at the bound");
+        assertEquals("two", cached.getVersion(P, "s", "latest").value().string().orElseThrow());
+    }
+
+    @Test
+    void refusalsAndGuardedUpdatesAreDecidedByTheStoreNotTheCache() {
+        InMemoryStageRepository shared = new InMemoryStageRepository();
+        StageManager cached = StageManager.builder().repository(shared)
+                .cache(CacheSettings.expireAfterWrite(Duration.ofHours(1))).build();
+        StageManager otherNode = StageManager.builder().repository(shared).build();
+        cached.createSecret(P, "s", SecretValue.ofString("one"));
+        cached.getStage(P, "s", Stages.SYSCURRENT); // cached: v1 is current
+        otherNode.putVersion(P, "s", SecretValue.ofString("two"), Set.of("pending"));
+        otherNode.updateStage(P, "s", Stages.SYSCURRENT, "v2");
+        // The cache still says v1 holds SYSCURRENT and v2 does not exist; the store says otherwise.
+        assertEquals("v2", cached.updateStage(P, "s", "blue", "v2").versionId(), "no stale VERSION_NOT_FOUND");
+        assertEquals("v1", cached.updateStage(P, "s", Stages.SYSCURRENT, "v1", Optional.of("v2")).versionId(),
+                "guarded update checked against the store, not refused from the stale cache");
+        StageException e = org.junit.jupiter.api.Assertions.assertThrows(StageException.class,
+                () -> cached.updateStage(P, "s", Stages.SYSCURRENT, "v2", Optional.of("v2")));
+        assertEquals(ErrorCode.CONFLICT, e.code());
+        assertEquals("v1", otherNode.getStage(P, "s", Stages.SYSCURRENT).versionId());
+        assertEquals("v2", otherNode.getStage(P, "s", Stages.SYSPREVIOUS).versionId());
+    }
+}
