@@ -48,8 +48,10 @@ import java.util.regex.Pattern;
  * pool works, with auto-commit on or off.
  *
  * <p><b>Round trips</b> (PostgreSQL, auto-commit connections): a read of a secret is one query; a value one query; a
- * stage move is the revision update, one batch of stage rows, and the commit; a new version adds one insert and, at
- * the version limit, one batch of deletes. All statements are constant prepared statements.
+ * stage move or a stage delete is one statement (a CTE does the revision check and the stage rows together); a new
+ * version is the revision update, the version insert, one batch of stage rows and the commit, plus one batch of
+ * deletes at the version limit. On H2 (in-process, no network) stage moves take the general transaction. All
+ * statements are constant prepared statements.
  */
 public final class JdbcStageRepository implements StageRepository {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcStageRepository.class);
@@ -220,6 +222,13 @@ public final class JdbcStageRepository implements StageRepository {
 
     @Override
     public boolean apply(SecretChange change) {
+        boolean stagesOnly = !change.creates() && change.newVersion().isEmpty() && change.removedVersions().isEmpty();
+        if (stagesOnly && change.detachedStages().isEmpty() && sql.attachStages != null) {
+            return applyInOneStatement(change, sql.attachStages);
+        }
+        if (stagesOnly && change.attachedStages().isEmpty() && sql.detachStages != null) {
+            return applyInOneStatement(change, sql.detachStages);
+        }
         return inTransaction("apply a change", c -> {
             SecretKey key = change.key();
             long newNumber = change.newVersion().map(NewVersion::number).orElse(0L);
@@ -298,6 +307,62 @@ public final class JdbcStageRepository implements StageRepository {
             }
             return true;
         });
+    }
+
+    /**
+     * A stage-only change as one statement that also checks the revision: one round trip on an auto-commit
+     * connection (a statement is atomic on its own), plus the commit otherwise. It changed rows only if the
+     * revision matched, since the plan attaches or detaches at least one stage.
+     */
+    private boolean applyInOneStatement(SecretChange change, String statement) {
+        Connection c;
+        try {
+            c = dataSource.getConnection();
+        } catch (SQLException e) {
+            throw failure("apply a change (no connection)", e);
+        }
+        try (c) {
+            boolean autoCommit = c.getAutoCommit();
+            try (PreparedStatement ps = c.prepareStatement(statement)) {
+                bindKey(ps, change.key());
+                ps.setLong(3, change.expectedRevision());
+                if (change.detachedStages().isEmpty()) {
+                    List<StageRecord> attached = change.attachedStages();
+                    String[] names = new String[attached.size()];
+                    Long[] versionNumbers = new Long[attached.size()];
+                    Long[] times = new Long[attached.size()];
+                    for (int i = 0; i < names.length; i++) {
+                        names[i] = attached.get(i).name();
+                        versionNumbers[i] = attached.get(i).versionNumber();
+                        times[i] = attached.get(i).updateTime().toEpochMilli();
+                    }
+                    ps.setArray(4, c.createArrayOf("varchar", names));
+                    ps.setArray(5, c.createArrayOf("bigint", versionNumbers));
+                    ps.setArray(6, c.createArrayOf("bigint", times));
+                } else {
+                    ps.setArray(4, c.createArrayOf("varchar", change.detachedStages().toArray(new String[0])));
+                }
+                boolean applied = ps.executeUpdate() > 0;
+                if (!autoCommit) {
+                    if (applied) {
+                        c.commit();
+                    } else {
+                        c.rollback();
+                    }
+                }
+                return applied;
+            } catch (SQLException e) {
+                if (!autoCommit) {
+                    rollbackQuietly(c, e);
+                }
+                if (dialect.isLostRace(e)) {
+                    return false;
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw failure("apply a change", e);
+        }
     }
 
     /** The revision check: bumps the revision (and the last version number) only if it is still the expected one. */

@@ -31,6 +31,26 @@ public abstract class SqlDialect {
      */
     abstract String upsertStage(String table);
 
+    /**
+     * A single statement that checks and bumps the revision and attaches stages (PostgreSQL: a data-modifying CTE),
+     * so that a stage move is one round trip on an auto-commit connection; null where the dialect has none.
+     * Parameters: project, secret, expected revision, stage names, version numbers, update times (arrays).
+     *
+     * @param secrets the secrets table
+     * @param stages the stages table
+     */
+    String attachStagesInOneStatement(String secrets, String stages) {
+        return null;
+    }
+
+    /**
+     * Like {@link #attachStagesInOneStatement}, for detaching stages. Parameters: project, secret, expected
+     * revision, stage names (array).
+     */
+    String detachStagesInOneStatement(String secrets, String stages) {
+        return null;
+    }
+
     /** @return a statement run first in the schema transaction to serialise concurrent initialisation, or null */
     String schemaLock() {
         return null;

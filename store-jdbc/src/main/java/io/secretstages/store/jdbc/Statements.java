@@ -20,6 +20,9 @@ final class Statements {
     final String deleteAllStages;
     final String deleteAllVersions;
     final String deleteSecret;
+    /** Null where the dialect cannot do it in one statement. */
+    final String attachStages;
+    final String detachStages;
 
     Statements(String prefix, SqlDialect dialect) {
         secrets = prefix + "secrets";
@@ -47,5 +50,7 @@ final class Statements {
         deleteAllStages = "DELETE FROM " + stages + " WHERE " + key;
         deleteAllVersions = "DELETE FROM " + versions + " WHERE " + key;
         deleteSecret = "DELETE FROM " + secrets + " WHERE " + key;
+        attachStages = dialect.attachStagesInOneStatement(secrets, stages);
+        detachStages = dialect.detachStagesInOneStatement(secrets, stages);
     }
 }
