@@ -44,6 +44,16 @@ final class Inputs {
         }
     }
 
+    /** {@code [A-Za-z0-9_-]} by character code, for R1-R3. */
+    private static final boolean[] NAME_CHARS = new boolean[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            NAME_CHARS[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '_' || c == '-';
+        }
+    }
+
     /** R1-R3 share one alphabet and length. */
     static boolean isName(String s) {
         if (s == null) {
@@ -55,8 +65,7 @@ final class Inputs {
         }
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-            if (!ok) {
+            if (c >= 128 || !NAME_CHARS[c]) {
                 return false;
             }
         }

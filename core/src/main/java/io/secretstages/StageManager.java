@@ -3,6 +3,7 @@ package io.secretstages;
 import io.secretstages.spi.SecretChange;
 import io.secretstages.spi.SecretKey;
 import io.secretstages.spi.SecretSnapshot;
+import io.secretstages.spi.StageLookup;
 import io.secretstages.spi.StageRecord;
 import io.secretstages.spi.StageRepository;
 import io.secretstages.spi.VersionRecord;
@@ -304,12 +305,19 @@ public final class StageManager {
     public Stage getStage(String projectId, String secretName, String stageName) {
         SecretKey key = key(projectId, secretName);
         Inputs.stageName(stageName);
-        SecretSnapshot s = loadExisting(key);
-        StageRecord record = s.stages().get(stageName);
-        if (record == null) {
+        StageLookup lookup;
+        try {
+            lookup = repository.loadStage(key, stageName);
+        } catch (RuntimeException e) {
+            throw storeFailure("read a stage", key, e);
+        }
+        if (!lookup.secretExists()) {
+            throw secretNotFound(key);
+        }
+        if (lookup.stage() == null) {
             throw StageRules.stageNotFound(key, stageName);
         }
-        return StageRules.toStage(secretName, record);
+        return StageRules.toStage(secretName, lookup.stage());
     }
 
     /**
@@ -487,10 +495,14 @@ public final class StageManager {
             throw storeFailure("read secret", key, e);
         }
         if (s.isEmpty()) {
-            throw new StageException(ErrorCode.SECRET_NOT_FOUND,
-                    "secret " + key.secretName() + " does not exist in project " + key.projectId());
+            throw secretNotFound(key);
         }
         return s.get();
+    }
+
+    private static StageException secretNotFound(SecretKey key) {
+        return new StageException(ErrorCode.SECRET_NOT_FOUND,
+                "secret " + key.secretName() + " does not exist in project " + key.projectId());
     }
 
     private boolean apply(SecretChange change, String what) {

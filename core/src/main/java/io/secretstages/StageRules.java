@@ -108,7 +108,7 @@ final class StageRules {
         }
         StageRecord holder = s.stages().get(stage);
         if (expected != null) {
-            String holderId = holder == null ? null : "v" + holder.versionNumber();
+            String holderId = holder == null ? null : VersionRecord.idOf(holder.versionNumber());
             boolean matches = expected.isPresent() ? expected.get().equals(holderId) : holder == null;
             if (!matches) {
                 throw new StageException(ErrorCode.CONFLICT, "stage " + stage + " of secret " + secretName
@@ -161,7 +161,7 @@ final class StageRules {
     }
 
     static Stage toStage(String secretName, StageRecord record) {
-        return new Stage(record.name(), secretName, "v" + record.versionNumber(), record.updateTime());
+        return new Stage(record.name(), secretName, VersionRecord.idOf(record.versionNumber()), record.updateTime());
     }
 
     static StageException stageNotFound(SecretKey key, String stage) {

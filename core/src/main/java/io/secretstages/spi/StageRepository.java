@@ -34,6 +34,20 @@ public interface StageRepository {
     Optional<SecretSnapshot> load(SecretKey key);
 
     /**
+     * Reads one stage of a secret: the read behind {@code getStage}, worth a dedicated query in a database. The
+     * default derives it from {@link #load(SecretKey)}. Atomic.
+     *
+     * @param key the secret
+     * @param stageName the stage
+     * @return whether the secret exists and, if a version holds it, the stage; never null
+     * @throws StoreException if the store failed
+     */
+    default StageLookup loadStage(SecretKey key, String stageName) {
+        Optional<SecretSnapshot> s = load(key);
+        return s.isEmpty() ? StageLookup.SECRET_NOT_FOUND : StageLookup.of(s.get().stages().get(stageName));
+    }
+
+    /**
      * Reads the value of one version. Values never change once written, so any snapshot that lists the version
      * and this value belong together.
      *

@@ -9,8 +9,24 @@ import java.time.Instant;
  * @param createTime when it was created, millisecond precision
  */
 public record VersionRecord(long number, Instant createTime) {
+    private static final String[] IDS = new String[1024];
+
+    static {
+        for (int i = 0; i < IDS.length; i++) {
+            IDS[i] = ("v" + i).intern();
+        }
+    }
+
     /** @return the version id, {@code "v" + number} */
     public String id() {
-        return "v" + number;
+        return idOf(number);
+    }
+
+    /**
+     * @param number a version number
+     * @return {@code "v" + number}, without allocating for the first 1,024 numbers
+     */
+    public static String idOf(long number) {
+        return number >= 0 && number < IDS.length ? IDS[(int) number] : "v" + number;
     }
 }

@@ -4,6 +4,7 @@ import io.secretstages.SecretValue;
 import io.secretstages.spi.SecretChange;
 import io.secretstages.spi.SecretKey;
 import io.secretstages.spi.SecretSnapshot;
+import io.secretstages.spi.StageLookup;
 import io.secretstages.spi.StageRepository;
 import io.secretstages.spi.StoreException;
 
@@ -47,6 +48,15 @@ public final class RecordingRepository implements StageRepository {
             throw new StoreException("injected read failure");
         }
         return delegate.load(key);
+    }
+
+    @Override
+    public StageLookup loadStage(SecretKey key, String stageName) {
+        calls.incrementAndGet();
+        if (failReads) {
+            throw new StoreException("injected read failure");
+        }
+        return delegate.loadStage(key, stageName);
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.secretstages.spi.NewVersion;
 import io.secretstages.spi.SecretChange;
 import io.secretstages.spi.SecretKey;
 import io.secretstages.spi.SecretSnapshot;
+import io.secretstages.spi.StageLookup;
 import io.secretstages.spi.StageRecord;
 import io.secretstages.spi.StageRepository;
 import io.secretstages.spi.StoreException;
@@ -47,7 +48,8 @@ import java.util.regex.Pattern;
  * ambiguous and is thrown the same way. Connections are always closed and their auto-commit mode restored, so any
  * pool works, with auto-commit on or off.
  *
- * <p><b>Round trips</b> (PostgreSQL, auto-commit connections): a read of a secret is one query; a value one query; a
+ * <p><b>Round trips</b> (PostgreSQL, auto-commit connections): a read of a secret is one query, of one stage one
+ * single-row query; a value one query; a
  * stage move or a stage delete is one statement (a CTE does the revision check and the stage rows together); a new
  * version is the revision update, the version insert, one batch of stage rows and the commit, plus one batch of
  * deletes at the version limit. On H2 (in-process, no network) stage moves take the general transaction. All
@@ -189,6 +191,31 @@ public final class JdbcStageRepository implements StageRepository {
             }
         } while (rs.next());
         return new SecretSnapshot(key, revision, last, versions, stages);
+    }
+
+    @Override
+    public StageLookup loadStage(SecretKey key, String stageName) {
+        try (Connection c = dataSource.getConnection()) {
+            StageLookup result;
+            try (PreparedStatement ps = c.prepareStatement(sql.loadStage)) {
+                ps.setString(1, stageName);
+                ps.setString(2, key.projectId());
+                ps.setString(3, key.secretName());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        result = StageLookup.SECRET_NOT_FOUND;
+                    } else {
+                        long number = rs.getLong(1);
+                        result = rs.wasNull() ? StageLookup.STAGE_NOT_FOUND
+                                : StageLookup.of(new StageRecord(stageName, number, Instant.ofEpochMilli(rs.getLong(2))));
+                    }
+                }
+            }
+            endRead(c);
+            return result;
+        } catch (SQLException e) {
+            throw failure("read a stage", e);
+        }
     }
 
     @Override

@@ -11,6 +11,7 @@ final class Statements {
 
     final String loadSecret;
     final String loadValue;
+    final String loadStage;
     final String insertSecret;
     final String casSecret;
     final String insertVersion;
@@ -37,6 +38,11 @@ final class Statements {
                 + " AND t.version_number = v.version_number"
                 + " WHERE s.project_id = ? AND s.secret_name = ?"
                 + " ORDER BY v.version_number";
+        // One row: the secret's key (present iff the secret exists) and the stage, if held.
+        loadStage = "SELECT t.version_number, t.update_time FROM " + secrets + " s"
+                + " LEFT JOIN " + stages + " t ON t.project_id = s.project_id AND t.secret_name = s.secret_name"
+                + " AND t.stage_name = ?"
+                + " WHERE s.project_id = ? AND s.secret_name = ?";
         loadValue = "SELECT is_string, secret_value FROM " + versions + " WHERE " + key + " AND version_number = ?";
         insertSecret = "INSERT INTO " + secrets + " (project_id, secret_name, revision, last_version) VALUES (?, ?, 1, ?)";
         casSecret = "UPDATE " + secrets + " SET revision = revision + 1, last_version = GREATEST(last_version, ?) WHERE " + key

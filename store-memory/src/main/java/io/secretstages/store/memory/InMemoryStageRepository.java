@@ -5,6 +5,7 @@ import io.secretstages.spi.NewVersion;
 import io.secretstages.spi.SecretChange;
 import io.secretstages.spi.SecretKey;
 import io.secretstages.spi.SecretSnapshot;
+import io.secretstages.spi.StageLookup;
 import io.secretstages.spi.StageRepository;
 
 import java.util.HashMap;
@@ -44,6 +45,12 @@ public final class InMemoryStageRepository implements StageRepository {
     public Optional<SecretSnapshot> load(SecretKey key) {
         Entry e = secrets.get(key);
         return e == null ? Optional.empty() : Optional.of(e.snapshot);
+    }
+
+    @Override
+    public StageLookup loadStage(SecretKey key, String stageName) {
+        Entry e = secrets.get(key);
+        return e == null ? StageLookup.SECRET_NOT_FOUND : StageLookup.of(e.snapshot.stages().get(stageName));
     }
 
     @Override

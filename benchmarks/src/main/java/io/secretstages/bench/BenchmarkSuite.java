@@ -1,0 +1,268 @@
+package io.secretstages.bench;
+
+import io.secretstages.store.memory.InMemoryStageRepository;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Runs every benchmark in one go, side by side with its baseline, and writes {@code RESULTS.md}: two PostgreSQL
+ * servers (fsync and synchronous commit off, as in the tests; and durable, both on) are started once and loaded
+ * once; each JMH run is a fork. {@code --quick} shortens every run, for a smoke test of the suite.
+ */
+public final class BenchmarkSuite {
+    /** One measurement. */
+    record Row(String op, String store, int secrets, String access, int threads, double score, double error) {
+        double microsPerOp() {
+            return threads * 1_000_000.0 / score;
+        }
+    }
+
+    private final List<Row> rows = new ArrayList<>();
+    private final boolean quick;
+    private final List<String> jvmArgs = new ArrayList<>();
+
+    private BenchmarkSuite(boolean quick) {
+        this.quick = quick;
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = List.of(args).contains("--quick");
+        long t0 = System.nanoTime();
+        BenchmarkSuite suite = new BenchmarkSuite(quick);
+        double bytesPerSecret = footprint(quick ? 100_000 : 1_000_000);
+        try (EmbeddedPostgres fast = EmbeddedPostgres.builder()
+                .setServerConfig("fsync", "off").setServerConfig("synchronous_commit", "off")
+                .setServerConfig("full_page_writes", "off").start();
+             EmbeddedPostgres durable = EmbeddedPostgres.builder()
+                     .setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
+                     .setServerConfig("full_page_writes", "on").start()) {
+            String fastUrl = fast.getJdbcUrl("postgres", "postgres");
+            String durableUrl = durable.getJdbcUrl("postgres", "postgres");
+            for (String url : List.of(fastUrl, durableUrl)) {
+                try (var pool = Fixtures.pool(url, 2)) {
+                    io.secretstages.store.jdbc.JdbcStageRepository.builder(pool).initializeSchema(true).build();
+                    Fixtures.load(pool, 100_000);
+                }
+            }
+            suite.jvmArgs.addAll(List.of("-Xmx4g", "-D" + Fixtures.PG_URL + "=" + fastUrl,
+                    "-D" + Fixtures.PG_DURABLE_URL + "=" + durableUrl, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+            suite.runAll();
+        }
+        long minutes = (System.nanoTime() - t0) / 60_000_000_000L;
+        Files.writeString(Path.of("RESULTS.md"), suite.report(bytesPerSecret, minutes), StandardCharsets.UTF_8);
+        System.out.println("wrote " + Path.of("RESULTS.md").toAbsolutePath() + " in " + minutes + " min");
+    }
+
+    private void runAll() throws Exception {
+        String lib = LibraryBenchmark.class.getName();
+        String base = BaselineBenchmark.class.getName();
+        // 1 thread, 1e3 secrets: every operation on every store, hot and random
+        run(lib + "\\.(getStage|getLatest|updateStage|putVersion)$", 1, "1000",
+                new String[]{"memory", "memory-cached", "h2", "h2-cached", "pg", "pg-cached"}, "hot", "random");
+        run(lib + "\\.(getStage|updateStage|putVersion)$", 1, "1000", new String[]{"pg-durable"}, "random");
+        run(base + "\\.mapGet$", 1, "1000", new String[]{"map"}, "hot", "random");
+        run(base + "\\.(jdbcSelect|jdbcUpdate)$", 1, "1000", new String[]{"h2", "pg"}, "hot", "random");
+        run(base + "\\.(jdbcSelect|jdbcUpdate)$", 1, "1000", new String[]{"pg-durable"}, "random");
+        // scale
+        run(lib + "\\.(getStage|updateStage)$", 1, "100000,1000000", new String[]{"memory"}, "random");
+        run(base + "\\.mapGet$", 1, "100000,1000000", new String[]{"map"}, "random");
+        run(lib + "\\.(getStage|updateStage)$", 1, "100000", new String[]{"h2", "pg"}, "random");
+        run(base + "\\.(jdbcSelect|jdbcUpdate)$", 1, "100000", new String[]{"h2", "pg"}, "random");
+        // 2 threads
+        run(lib + "\\.(getStage|updateStage)$", 2, "1000", new String[]{"memory", "memory-cached", "h2", "pg"}, "hot", "random");
+        run(base + "\\.mapGet$", 2, "1000", new String[]{"map"}, "hot", "random");
+        run(base + "\\.(jdbcSelect|jdbcUpdate)$", 2, "1000", new String[]{"h2", "pg"}, "hot", "random");
+    }
+
+    private void run(String include, int threads, String secrets, String[] stores, String... access) throws Exception {
+        ChainedOptionsBuilder o = new OptionsBuilder().include(include)
+                .param("store", stores).param("secrets", secrets.split(",")).param("access", access)
+                .threads(threads).forks(1)
+                .warmupIterations(quick ? 1 : 2).warmupTime(TimeValue.milliseconds(quick ? 200 : 1000))
+                .measurementIterations(quick ? 1 : 3).measurementTime(TimeValue.milliseconds(quick ? 200 : 1000))
+                .jvmArgsAppend(jvmArgs.toArray(new String[0]))
+                .shouldFailOnError(true);
+        for (RunResult r : new Runner(o.build()).run()) {
+            var p = r.getParams();
+            String op = p.getBenchmark().substring(p.getBenchmark().lastIndexOf('.') + 1);
+            rows.add(new Row(op, p.getParam("store"), Integer.parseInt(p.getParam("secrets")), p.getParam("access"),
+                    p.getThreads(), r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()));
+        }
+    }
+
+    /** Retained heap per secret: 1e6 secrets of 3 versions with 32-byte values in the in-memory store. */
+    static double footprint(int secrets) {
+        long before = usedHeapAfterGc();
+        InMemoryStageRepository repo = Fixtures.memory(secrets, false);
+        long after = usedHeapAfterGc();
+        if (repo.size() != secrets) {
+            throw new IllegalStateException("fixture incomplete");
+        }
+        double perSecret = (after - before) / (double) secrets;
+        System.out.printf(Locale.ROOT, "footprint: %d secrets, %.0f bytes each%n", secrets, perSecret);
+        return perSecret;
+    }
+
+    private static long usedHeapAfterGc() {
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        }
+        return used;
+    }
+
+    // ------------------------------------------------------------------ report
+
+    private Optional<Row> find(String op, String store, int secrets, String access, int threads) {
+        return rows.stream().filter(r -> r.op.equals(op) && r.store.equals(store) && r.secrets == secrets
+                && r.access.equals(access) && r.threads == threads).findFirst();
+    }
+
+    /** The baseline a library row is compared with: same data, access and threads. */
+    private Optional<Row> baseline(Row r) {
+        if (r.op.equals("mapGet") || r.op.startsWith("jdbc")) {
+            return Optional.empty();
+        }
+        boolean read = r.op.startsWith("get");
+        if (r.store.startsWith("memory")) {
+            return read ? find("mapGet", "map", r.secrets, r.access, r.threads) : Optional.empty();
+        }
+        String db = r.store.replace("-cached", "");
+        return find(read ? "jdbcSelect" : "jdbcUpdate", db, r.secrets, r.access, r.threads);
+    }
+
+    private static String fmt(double v) {
+        if (v >= 100) {
+            return String.format(Locale.ROOT, "%,.0f", v);
+        }
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private String report(double bytesPerSecret, long minutes) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# Benchmark results\n\n");
+        sb.append("Generated by `mvn -B -q -Pbench -DskipTests package` (benchmarks/BenchmarkSuite) on ")
+                .append(Instant.now()).append(quick ? " with --quick (short runs: indicative only)" : "")
+                .append(", in ").append(minutes).append(" min.\n\n");
+        sb.append("- Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
+                .append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch"))
+                .append("; JDK ").append(System.getProperty("java.version")).append(" (")
+                .append(System.getProperty("java.vm.name")).append(")\n");
+        sb.append("- JMH: 1 fork, ").append(quick ? "1x0.2 s warm-up, 1x0.2 s" : "2x1 s warm-up, 3x1 s")
+                .append(" measurement per row; throughput in operations per second over all threads.\n");
+        sb.append("- Stores: `memory` InMemoryStageRepository; `h2` JDBC on H2 in memory; `pg` JDBC on PostgreSQL on")
+                .append(" loopback with **fsync=off, synchronous_commit=off** (as in the tests); `pg-durable` with")
+                .append(" **fsync=on, synchronous_commit=on**; `-cached` = the manager's Caffeine cache (1 s staleness).")
+                .append(" HikariCP pools of 4, auto-commit on. Logging at WARN.\n");
+        sb.append("- Data: `secrets` secrets of 3 versions (32-byte values) touched hot (always the same secret) or")
+                .append(" uniformly at random; putVersion runs on 1,000 other secrets held at the 20-version limit.")
+                .append(" Each PostgreSQL server holds 100,000 secrets; H2 and memory hold exactly `secrets`.\n");
+        sb.append("- Ratio: library throughput / its baseline's in the same run (same store, data, access, threads):")
+                .append(" reads vs `mapGet` (memory) or a bare primary-key `jdbcSelect`; writes vs a bare single-row")
+                .append(" `jdbcUpdate` + COMMIT.\n\n");
+
+        sb.append("## Targets\n\n| target | measured | met |\n|---|---|---|\n");
+        targets(sb, bytesPerSecret);
+
+        sb.append("\n## Round trips per operation (PostgreSQL, auto-commit pool; pinned by RoundTripTest)\n\n")
+                .append("| operation | statements | with the cache |\n|---|---|---|\n")
+                .append("| getStage, listStages, listVersions | 1 query | 0 on a hit |\n")
+                .append("| getVersion | 2 queries (metadata, value) | 0 on a hit |\n")
+                .append("| updateStage, deleteStage | 1 query + 1 statement (CTE: revision check and stage rows) | 1 statement |\n")
+                .append("| putVersion | 1 query + revision update, insert, stage batch, commit (+1 delete batch at the limit) | 4 (5) |\n")
+                .append("| createSecret | 3 statements + commit | same |\n")
+                .append("| bare baselines | select: 1; update: update + commit = 2 | |\n");
+
+        sb.append("\n## All measurements\n\n| operation | store | secrets | access | threads | ops/s | ± | µs/op | baseline | ratio |\n")
+                .append("|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Row r : rows) {
+            Optional<Row> b = baseline(r);
+            sb.append("| ").append(r.op).append(" | ").append(r.store).append(" | ").append(r.secrets).append(" | ")
+                    .append(r.access).append(" | ").append(r.threads).append(" | ").append(fmt(r.score)).append(" | ")
+                    .append(fmt(r.error)).append(" | ").append(fmt(r.microsPerOp())).append(" | ")
+                    .append(b.map(x -> x.op + " " + fmt(x.score)).orElse("")).append(" | ")
+                    .append(b.map(x -> String.format(Locale.ROOT, "%.2f", r.score / x.score)).orElse("")).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    private void target(StringBuilder sb, String name, Optional<Row> row, double threshold) {
+        if (row.isEmpty()) {
+            sb.append("| ").append(name).append(" | not measured | - |\n");
+            return;
+        }
+        Optional<Row> b = baseline(row.get());
+        if (b.isEmpty()) {
+            sb.append("| ").append(name).append(" | no baseline | - |\n");
+            return;
+        }
+        double ratio = row.get().score / b.get().score;
+        sb.append("| ").append(name).append(" | ").append(String.format(Locale.ROOT, "%.2f", ratio)).append("x (")
+                .append(fmt(row.get().score)).append(" vs ").append(fmt(b.get().score)).append(" ops/s) | ")
+                .append(ratio >= threshold ? "yes" : "**no**").append(" |\n");
+    }
+
+    private void targets(StringBuilder sb, double bytesPerSecret) {
+        for (int secrets : new int[]{1000, 100_000, 1_000_000}) {
+            for (String access : new String[]{"hot", "random"}) {
+                for (int threads : new int[]{1, 2}) {
+                    find("getStage", "memory", secrets, access, threads).ifPresent(r -> target(sb,
+                            "memory getStage >= 0.5x map get (" + secrets + ", " + access + ", " + threads + "t)",
+                            Optional.of(r), 0.5));
+                }
+            }
+        }
+        for (String access : new String[]{"hot", "random"}) {
+            find("updateStage", "memory", 1000, access, 1).ifPresent(r -> sb.append("| memory updateStage >= 1M ops/s, 1 thread (")
+                    .append(access).append(") | ").append(fmt(r.score)).append(" ops/s | ")
+                    .append(r.score >= 1_000_000 ? "yes" : "**no**").append(" |\n"));
+        }
+        for (String store : new String[]{"h2-cached", "pg-cached"}) {
+            for (String op : new String[]{"getStage", "getLatest"}) {
+                for (String access : new String[]{"hot", "random"}) {
+                    Optional<Row> cached = find(op, store, 1000, access, 1);
+                    Optional<Row> memory = find(op, "memory", 1000, access, 1);
+                    if (cached.isPresent() && memory.isPresent()) {
+                        double ratio = cached.get().score / memory.get().score;
+                        sb.append("| ").append(store).append(' ').append(op).append(" within 2x of memory (").append(access)
+                                .append(") | ").append(String.format(Locale.ROOT, "%.2f", ratio)).append("x (")
+                                .append(fmt(cached.get().score)).append(" vs ").append(fmt(memory.get().score))
+                                .append(" ops/s) | ").append(ratio >= 0.5 ? "yes" : "**no**").append(" |\n");
+                    }
+                }
+            }
+        }
+        for (String store : new String[]{"h2", "pg", "pg-durable"}) {
+            for (int secrets : new int[]{1000, 100_000}) {
+                for (String access : new String[]{"hot", "random"}) {
+                    for (int threads : new int[]{1, 2}) {
+                        String where = " (" + secrets + ", " + access + ", " + threads + "t)";
+                        find("getStage", store, secrets, access, threads).ifPresent(r ->
+                                target(sb, store + " getStage >= 0.8x bare SELECT" + where, Optional.of(r), 0.8));
+                        find("updateStage", store, secrets, access, threads).ifPresent(r ->
+                                target(sb, store + " updateStage >= 0.5x bare UPDATE tx" + where, Optional.of(r), 0.5));
+                    }
+                }
+            }
+        }
+        sb.append("| retained heap per secret (memory store, 3 versions of 32 bytes) <= 2 KB | ")
+                .append(String.format(Locale.ROOT, "%.0f bytes", bytesPerSecret)).append(" | ")
+                .append(bytesPerSecret <= 2048 ? "yes" : "**no**").append(" |\n");
+    }
+
+}

@@ -1,0 +1,108 @@
+package io.secretstages.bench;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.secretstages.SecretVersion;
+import io.secretstages.Stage;
+import io.secretstages.StageManager;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.ThreadParams;
+
+import java.util.BitSet;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The library's operations on every store: getStage, getVersion("latest"), updateStage (each thread moves its own
+ * custom stage between v2 and v3, so every call is a real move), putVersion at the 20-version limit.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@State(Scope.Benchmark)
+public class LibraryBenchmark {
+    @Param({"memory", "memory-cached", "h2", "h2-cached", "pg", "pg-cached", "pg-durable"})
+    public String store;
+    @Param({"1000"})
+    public int secrets;
+    @Param({"hot", "random"})
+    public String access;
+
+    StageManager manager;
+    HikariDataSource pool;
+    String[] names;
+    String[] putNames;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        if (!store.startsWith("memory")) {
+            pool = Fixtures.pool(Fixtures.url(store), 4);
+        }
+        manager = Fixtures.manager(store, pool, secrets);
+        names = new String[secrets];
+        for (int i = 0; i < secrets; i++) {
+            names[i] = Fixtures.secret(i);
+        }
+        putNames = new String[Fixtures.PUT_SECRETS];
+        for (int i = 0; i < putNames.length; i++) {
+            putNames[i] = "put" + i;
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        if (pool != null) {
+            pool.close();
+        }
+    }
+
+    /** Per-thread state: which secret next, and where this thread's stage is on each secret. */
+    @State(Scope.Thread)
+    public static class Worker {
+        SplittableRandom random;
+        String stage;
+        BitSet onV3;
+        long counter;
+
+        @Setup(Level.Trial)
+        public void setUp(ThreadParams thread) {
+            random = new SplittableRandom(42 + thread.getThreadIndex());
+            stage = "b" + (thread.getThreadIndex() % 2);
+            onV3 = new BitSet();
+        }
+    }
+
+    private int pick(Worker w, int n) {
+        return access.equals("hot") ? 0 : w.random.nextInt(n);
+    }
+
+    @Benchmark
+    public Stage getStage(Worker w) {
+        return manager.getStage(Fixtures.PROJECT, names[pick(w, secrets)], "SYSCURRENT");
+    }
+
+    @Benchmark
+    public SecretVersion getLatest(Worker w) {
+        return manager.getVersion(Fixtures.PROJECT, names[pick(w, secrets)], "latest");
+    }
+
+    @Benchmark
+    public Stage updateStage(Worker w) {
+        int i = pick(w, secrets);
+        boolean toV3 = !w.onV3.get(i);
+        w.onV3.set(i, toV3);
+        return manager.updateStage(Fixtures.PROJECT, names[i], w.stage, toV3 ? "v3" : "v2");
+    }
+
+    @Benchmark
+    public SecretVersion putVersion(Worker w) {
+        return manager.putVersion(Fixtures.PROJECT, putNames[pick(w, putNames.length)], Fixtures.value(++w.counter));
+    }
+}
