@@ -113,6 +113,14 @@ public final class ModelCommands {
             this.guard = guard;
         }
 
+        /**
+         * @param logicalProject a valid logical project ({@code "p1"} or {@code "p2"})
+         * @return this command aimed at that project
+         */
+        public Cmd inProject(String logicalProject) {
+            return new Cmd(op, logicalProject, secret, stage, versionId, valueIndex, stageSet, guard);
+        }
+
         private SecretValue value() {
             return VALUES.get(valueIndex).get();
         }
@@ -213,7 +221,7 @@ public final class ModelCommands {
                 case PUT_WITH_STAGES -> args = "value#" + valueIndex + ", " + stageSet;
                 case UPDATE, GET_VERSION -> args = (op == Op.UPDATE ? stage + ", " : "") + versionId;
                 case GUARDED_UPDATE -> args = stage + ", " + versionId + ", expect " + guard;
-                case DELETE_STAGE, GET_BY_STAGE, GET_STAGE -> args = stage;
+                case DELETE_STAGE, GET_BY_STAGE, GET_STAGE -> args = String.valueOf(stage);
                 default -> args = "";
             }
             return op + "(" + project + ", " + secret + (args.isEmpty() ? "" : ", " + args) + ")";
@@ -238,6 +246,11 @@ public final class ModelCommands {
         final MutableClock clock;
         final String prefix;
         String lastOutcome = "";
+
+        /** @return the outcome of the last command run */
+        public String lastOutcome() {
+            return lastOutcome;
+        }
 
         /**
          * @param manager a manager over a store in which names starting with {@code prefix} are unused

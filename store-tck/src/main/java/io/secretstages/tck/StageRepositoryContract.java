@@ -760,6 +760,58 @@ public abstract class StageRepositoryContract {
     }
 
     @Nested
+    @DisplayName("R1 tenant isolation (QuickTheories)")
+    class TenantIsolation {
+        @Test
+        void r1_operationsInOneProjectNeitherSeeNorChangeAnotherWithTheSameNames() {
+            qt().withExamples(Math.max(20, statefulExamples() / 5)).withShrinkCycles(100)
+                    .forAll(lists().of(ModelCommands.commands()).ofSizeBetween(1, 40))
+                    .checkAssert(commands -> {
+                        ModelCommands.Harness alone = harness();
+                        ModelCommands.Harness beside = harness();
+                        // The neighbour project p2 holds secrets of the same names, with its own stages.
+                        String neighbour = beside.physical("p2");
+                        for (String secret : List.of("a", "b", "A")) {
+                            beside.manager.createSecret(neighbour, secret, text("neighbour"));
+                            beside.manager.putVersion(neighbour, secret, text("n2"), Set.of("blue", "green"));
+                            beside.manager.putVersion(neighbour, secret, text("n3"));
+                        }
+                        String neighbourBefore = neighbour(beside.observe());
+                        for (ModelCommands.Cmd c : commands) {
+                            ModelCommands.Cmd inP1 = c.inProject("p1");
+                            inP1.run(alone);
+                            inP1.run(beside);
+                            assertEquals(alone.lastOutcome(), beside.lastOutcome(), () -> "R1: outcome depends on p2: " + inP1);
+                        }
+                        assertEquals(neighbourBefore, neighbour(beside.observe()), "R1: p2 changed");
+                    });
+        }
+
+        private ModelCommands.Harness harness() {
+            MutableClock c = new MutableClock(START);
+            StageManager m = configure(StageManager.builder().repository(newRepository()).clock(c)).build();
+            return new ModelCommands.Harness(m, c, newProjectId() + "-");
+        }
+
+        private String neighbour(ReferenceModel observed) {
+            return observed.secrets.subMap("p2/", "p2/\uffff").toString();
+        }
+    }
+
+    @Nested
+    @DisplayName("R5 bad-input fuzz")
+    class BadInput {
+        @Test
+        void r5_generatedBadInputIsRefusedWithItsCodeAndChangesNothing() {
+            int cases = Integer.getInteger("secretstages.badinput.cases", 10_000);
+            long seed = System.nanoTime();
+            var counts = new BadInputFuzz(manager, repository, project, seed).run(cases);
+            System.out.printf("bad-input fuzz on %s: %d cases (seed %d) %s%n",
+                    StageRepositoryContract.this.getClass().getSimpleName(), cases, seed, counts);
+        }
+    }
+
+    @Nested
     @DisplayName("R21, R20, I1-I6 concurrency fuzz")
     class Concurrency {
         @Test

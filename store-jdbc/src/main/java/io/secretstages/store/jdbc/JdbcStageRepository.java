@@ -348,8 +348,10 @@ public final class JdbcStageRepository implements StageRepository {
         } catch (SQLException e) {
             throw failure("apply a change (no connection)", e);
         }
-        try (c) {
-            boolean autoCommit = c.getAutoCommit();
+        boolean autoCommit = true;
+        try {
+            autoCommit = c.getAutoCommit();
+            boolean applied;
             try (PreparedStatement ps = c.prepareStatement(statement)) {
                 bindKey(ps, change.key());
                 ps.setLong(3, change.expectedRevision());
@@ -369,26 +371,34 @@ public final class JdbcStageRepository implements StageRepository {
                 } else {
                     ps.setArray(4, c.createArrayOf("varchar", change.detachedStages().toArray(new String[0])));
                 }
-                boolean applied = ps.executeUpdate() > 0;
-                if (!autoCommit) {
-                    if (applied) {
-                        c.commit();
-                    } else {
-                        c.rollback();
-                    }
-                }
-                return applied;
-            } catch (SQLException e) {
-                if (!autoCommit) {
-                    rollbackQuietly(c, e);
-                }
-                if (dialect.isLostRace(e)) {
-                    return false;
-                }
-                throw e;
+                applied = ps.executeUpdate() > 0;
             }
+            if (!autoCommit) {
+                if (applied) {
+                    c.commit();
+                } else {
+                    c.rollback();
+                }
+            }
+            return applied;
         } catch (SQLException e) {
+            if (!autoCommit) {
+                rollbackQuietly(c, e);
+            }
+            if (dialect.isLostRace(e)) {
+                return false;
+            }
             throw failure("apply a change", e);
+        } finally {
+            closeQuietly(c); // the outcome is decided: a failing close must not turn a commit into an error
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            LOG.debug("could not close a connection", e);
         }
     }
 
@@ -461,11 +471,7 @@ public final class JdbcStageRepository implements StageRepository {
             } catch (SQLException e) {
                 LOG.debug("could not restore auto-commit", e);
             }
-            try {
-                c.close();
-            } catch (SQLException e) {
-                LOG.debug("could not close a connection", e);
-            }
+            closeQuietly(c);
         }
     }
 

@@ -21,6 +21,8 @@ final class CountingDataSource {
             "executeLargeUpdate", "executeLargeBatch");
 
     final List<String> calls = new ArrayList<>();
+    /** Every SQL text handed to the driver (prepared or executed directly). */
+    final List<String> sql = new ArrayList<>();
     final DataSource dataSource;
 
     CountingDataSource(DataSource target) {
@@ -47,6 +49,12 @@ final class CountingDataSource {
         String name = method.getName();
         if (EXECUTES.contains(name) || name.equals("commit") || name.equals("rollback")) {
             record(name);
+        }
+        if ((name.startsWith("prepare") || name.startsWith("execute") || name.equals("addBatch"))
+                && args != null && args.length > 0 && args[0] instanceof String) {
+            synchronized (this) {
+                sql.add((String) args[0]);
+            }
         }
         Object result;
         try {

@@ -1,0 +1,130 @@
+package io.secretstages.store.jdbc;
+
+import io.secretstages.CacheSettings;
+import io.secretstages.SecretValue;
+import io.secretstages.SecretVersion;
+import io.secretstages.StageException;
+import io.secretstages.StageManager;
+import io.secretstages.Stages;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * No secret value in any log line at any level, in any exception (message, cause chain, stack trace) or in any
+ * {@code toString}, across every operation, refusal and store failure. Logging goes to {@link CapturingLogProvider},
+ * with every level enabled.
+ */
+class NoSecretLeaksTest {
+    private final String canary = "CANARY:" + UUID.randomUUID();
+    private final List<String> texts = new ArrayList<>();
+
+    private List<String> forms() {
+        byte[] bytes = canary.getBytes(StandardCharsets.UTF_8);
+        return List.of(canary, HexFormat.of().formatHex(bytes), HexFormat.of().withUpperCase().formatHex(bytes),
+                Base64.getEncoder().encodeToString(bytes), Arrays.toString(bytes));
+    }
+
+    private void keep(Object o) {
+        texts.add(String.valueOf(o));
+    }
+
+    private void keep(Throwable t) {
+        StringWriter w = new StringWriter();
+        t.printStackTrace(new PrintWriter(w));
+        texts.add(w.toString());
+        texts.add(t.toString());
+    }
+
+    private void everything(StageManager m, String p) {
+        SecretValue text = SecretValue.ofString(canary);
+        SecretValue binary = SecretValue.ofBinary(canary.getBytes(StandardCharsets.UTF_8));
+        List<Runnable> calls = List.of(
+                () -> keep(m.createSecret(p, "s", text)),
+                () -> keep(m.putVersion(p, "s", binary)),
+                () -> keep(m.putVersion(p, "s", text, Set.of("blue", Stages.SYSCURRENT))),
+                () -> keep(m.getVersion(p, "s", "latest")),
+                () -> keep(m.getVersion(p, "s", "v2")),
+                () -> keep(m.getVersionByStage(p, "s", "blue")),
+                () -> keep(m.listVersions(p, "s")),
+                () -> keep(m.getStage(p, "s", Stages.SYSCURRENT)),
+                () -> keep(m.updateStage(p, "s", "green", "v1")),
+                () -> keep(m.updateStage(p, "s", Stages.SYSCURRENT, "v2", Optional.of("v3"))),
+                () -> keep(m.updateStage(p, "s", Stages.SYSCURRENT, "v1", Optional.of("v1"))),
+                () -> m.deleteStage(p, "s", "green"),
+                () -> keep(m.listStages(p, "s")),
+                () -> keep(m.createSecret(p, "s", text)),
+                () -> keep(m.putVersion(p, "s", SecretValue.ofString(canary + "x".repeat(40_000)))),
+                () -> keep(m.putVersion(p, "s", SecretValue.ofString(canary + "\ud800"))),
+                () -> keep(m.putVersion(p, "s", text, Set.of(Stages.SYSPREVIOUS))),
+                () -> keep(m.putVersion(p, canary, text)),
+                () -> keep(m.getStage(p, "s", canary)),
+                () -> m.deleteSecret(p, "s"));
+        for (Runnable call : calls) {
+            try {
+                call.run();
+            } catch (StageException e) {
+                keep(e);
+            }
+        }
+        keep(text);
+        keep(binary);
+    }
+
+    @Test
+    void noValueInLogsExceptionsOrToString() throws Exception {
+        assertInstanceOf(CapturingLogProvider.CapturingLogger.class, LoggerFactory.getLogger(getClass()),
+                "the capturing binding is in use");
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:leaks;DB_CLOSE_DELAY=-1");
+        JdbcStageRepository.builder(h2).initializeSchema(true).build();
+        int project = 0;
+        for (boolean cached : new boolean[]{false, true}) {
+            StageManager.Builder b = StageManager.builder().repository(JdbcStageRepository.builder(h2).build());
+            if (cached) {
+                b.cache(CacheSettings.expireAfterWrite(Duration.ofMinutes(1)));
+            }
+            everything(b.build(), "leak" + (++project));
+            for (FaultInjectingDataSource.Mode mode : FaultInjectingDataSource.Mode.values()) {
+                for (int n = 1; n <= 12; n++) {
+                    FaultInjectingDataSource faulty = new FaultInjectingDataSource(h2, n, mode);
+                    StageManager.Builder fb = StageManager.builder()
+                            .repository(JdbcStageRepository.builder(faulty.dataSource).dialect(SqlDialect.H2).build());
+                    if (cached) {
+                        fb.cache(CacheSettings.expireAfterWrite(Duration.ofMinutes(1)));
+                    }
+                    everything(fb.build(), "leak" + (++project));
+                }
+            }
+        }
+        texts.addAll(CapturingLogProvider.lines());
+        assertTrue(CapturingLogProvider.lines().stream().anyMatch(l -> l.startsWith("INFO io.secretstages.StageManager")),
+                "changes were logged");
+        assertTrue(texts.stream().anyMatch(t -> t.contains("STORE_FAILURE") && t.contains("injected")),
+                "store failures were exercised and kept with their causes");
+        for (String t : texts) {
+            for (String form : forms()) {
+                assertFalse(t.contains(form), () -> "a secret value leaked: " + t);
+            }
+        }
+        System.out.printf("no-leak check: %d texts (%d log lines) searched for %d encodings of the value%n",
+                texts.size(), CapturingLogProvider.lines().size(), forms().size());
+    }
+}
