@@ -1,0 +1,122 @@
+package io.secretstages.cli;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** stagectl end to end: the shaded jar run as a process against a temporary H2 file database. */
+class StagectlIT {
+    private static final String CANARY = "s3cret-canary-value";
+
+    record Result(int exit, String out, String err) {
+    }
+
+    @TempDir
+    Path dir;
+    private String url;
+
+    @BeforeEach
+    void setUp() {
+        url = "--jdbc-url=jdbc:h2:file:" + dir.resolve("db").toAbsolutePath();
+    }
+
+    private Result run(String stdin, String... args) throws Exception {
+        String jar = System.getProperty("stagectl.jar", "target/stagectl.jar");
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar", jar));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectOutput(dir.resolve("out").toFile())
+                .redirectError(dir.resolve("err").toFile()).start();
+        try (var in = p.getOutputStream()) {
+            if (stdin != null) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "stagectl finished");
+        return new Result(p.exitValue(), Files.readString(dir.resolve("out")), Files.readString(dir.resolve("err")));
+    }
+
+    private Result ok(String... args) throws Exception {
+        Result r = run(null, args);
+        assertEquals(0, r.exit, () -> String.join(" ", args) + " -> " + r);
+        return r;
+    }
+
+    @Test
+    void aRotationWithTheProvidersJsonShapes() throws Exception {
+        Result created = ok("create-secret", "db", url, "--value", CANARY, "--json");
+        assertTrue(Pattern.matches("\\{\"version_metadata\":\\{\"id\":\"v1\",\"create_time\":\\d{13},\"secret_name\":\"db\","
+                + "\"version_stages\":\\[\"SYSCURRENT\"]}}\\s*", created.out), created.out);
+        ok("put-version", "db", url, "--value", CANARY + "2", "--stage", "pending", "--stage", "blue");
+        Result stage = ok("get-stage", "db", "pending", url, "--json");
+        assertTrue(Pattern.matches("\\{\"stage\":\\{\"name\":\"pending\",\"version_id\":\"v2\",\"secret_name\":\"db\","
+                + "\"update_time\":\\d{13}}}\\s*", stage.out), stage.out);
+        Result moved = ok("update-stage", "db", "SYSCURRENT", "v2", "--expect", "v1", url, "--json");
+        assertTrue(moved.out.contains("\"name\":\"SYSCURRENT\",\"version_id\":\"v2\""), moved.out);
+        Result stages = ok("list-stages", "db", url);
+        assertTrue(stages.out.matches("(?s).*SYSPREVIOUS\\s+v1.*"), stages.out);
+        Result versions = ok("list-versions", "db", url, "--json");
+        assertTrue(versions.out.startsWith("{\"version_metadatas\":[{\"id\":\"v1\""), versions.out);
+        ok("delete-stage", "db", "blue", url);
+        ok("delete-secret", "db", url);
+        Result gone = run(null, "get-stage", "db", "SYSCURRENT", url, "--json");
+        assertEquals(Stagectl.REFUSED, gone.exit);
+        assertTrue(gone.err.startsWith("{\"error_code\":\"CSMS.0106\",\"error_msg\":"), gone.err);
+    }
+
+    @Test
+    void valuesArePrintedOnlyWhenAskedFor_fromArgumentFileOrStdin() throws Exception {
+        Path file = dir.resolve("value.bin");
+        Files.write(file, new byte[]{0, 1, 2, (byte) 255});
+        List<Result> results = new ArrayList<>();
+        results.add(ok("create-secret", "k", url, "--value", CANARY));
+        results.add(ok("put-version", "k", url, "--value-file", file.toString(), "--binary"));
+        Result piped = run(CANARY + "-stdin", "put-version", "k", url, "--value-stdin", "--json");
+        assertEquals(0, piped.exit, piped.toString());
+        results.add(piped);
+        results.add(ok("get-version", "k", url));
+        results.add(ok("get-version", "k", "v1", url, "--json"));
+        results.add(ok("list-versions", "k", url));
+        results.add(run(null, "update-stage", "k", "SYSCURRENT", "v1", "--expect", "v2", url));
+        for (Result r : results) {
+            assertFalse((r.out + r.err).contains(CANARY), "value printed: " + r);
+        }
+        assertTrue(ok("get-version", "k", "v1", url, "--show-value").out.contains(CANARY));
+        assertTrue(ok("get-version", "k", "latest", url, "--show-value", "--json").out
+                .contains("\"secret_string\":\"" + CANARY + "-stdin\""));
+        assertTrue(ok("get-version", "k", "v2", url, "--show-value", "--json").out
+                .contains("\"secret_binary\":\"AAEC/w==\""));
+    }
+
+    @Test
+    void refusalsExitWith4_storeFailuresWith5_usageWith2() throws Exception {
+        ok("create-secret", "db", url, "--value", "x");
+        Result conflict = run(null, "update-stage", "db", "SYSCURRENT", "v1", "--expect", "v9", url, "--json");
+        assertEquals(Stagectl.REFUSED, conflict.exit);
+        assertTrue(conflict.err.contains("\"error_code\":\"CSMS.0003\""), conflict.err);
+        Result builtIn = run(null, "delete-stage", "db", "SYSCURRENT", url);
+        assertEquals(Stagectl.REFUSED, builtIn.exit);
+        assertTrue(builtIn.err.startsWith("error CSMS.0105 (BUILT_IN_STAGE, HTTP 400)"), builtIn.err);
+        Result invalid = run(null, "get-version", "db", "latest'; --", url);
+        assertEquals(Stagectl.REFUSED, invalid.exit);
+        assertTrue(invalid.err.contains("CSMS.0002"), invalid.err);
+        Result expectNone = run(null, "update-stage", "db", "SYSCURRENT", "v1", "--expect-none", url);
+        assertEquals(Stagectl.REFUSED, expectNone.exit, expectNone.toString());
+        Result noDatabase = run(null, "list-stages", "db", "--jdbc-url=jdbc:postgresql://127.0.0.1:1/none", "--json");
+        assertEquals(Stagectl.STORE_FAILED, noDatabase.exit, noDatabase.toString());
+        assertTrue(noDatabase.err.startsWith("{\"error_code\":\"CSMS.0001\""), noDatabase.err);
+        assertEquals(2, run(null, "no-such-command").exit);
+        assertEquals(2, run(null, "create-secret", "db", url).exit, "a value source is required");
+    }
+}
