@@ -8,8 +8,10 @@ import java.util.Objects;
  * When this exception is thrown by {@link StageManager}, nothing was changed.
  */
 public class StageException extends RuntimeException {
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
 
+    /** Why the operation was refused. */
     private final ErrorCode code;
 
     /**

@@ -173,6 +173,9 @@ public final class StageManager {
     /**
      * Creates a secret with its first version {@code v1}, which holds {@code SYSCURRENT} (R6). Atomic.
      *
+     * @param projectId the project (R1)
+     * @param secretName the secret (R2)
+     * @param value the value (R7)
      * @return the first version
      * @throws StageException INVALID_PARAMETER (R1, R2, R7); SECRET_ALREADY_EXISTS (R6); STORE_FAILURE
      */
@@ -192,6 +195,8 @@ public final class StageManager {
     /**
      * Deletes a secret with all its versions and stages at once (R8). Atomic.
      *
+     * @param projectId the project (R1)
+     * @param secretName the secret (R2)
      * @throws StageException INVALID_PARAMETER (R1, R2); SECRET_NOT_FOUND; STORE_FAILURE
      */
     public void deleteSecret(String projectId, String secretName) {
@@ -219,6 +224,9 @@ public final class StageManager {
      * Adds a version holding {@code SYSCURRENT} (R9); {@code SYSPREVIOUS} moves to the version that held it (R12);
      * beyond the version limit the oldest deprecated versions are removed in the same atomic step (R15).
      *
+     * @param projectId the project (R1)
+     * @param secretName the secret (R2)
+     * @param value the value (R7)
      * @return the new version, with the stages it holds
      * @throws StageException INVALID_PARAMETER (R1, R2, R7); SECRET_NOT_FOUND; STORE_FAILURE
      */
@@ -232,6 +240,9 @@ public final class StageManager {
      * the oldest deprecated versions are removed in the same atomic step (R15).
      *
      * @param stages 1 to {@link #maxStages()} stage names; copied
+     * @param projectId the project (R1)
+     * @param secretName the secret (R2)
+     * @param value the value (R7)
      * @return the new version, with the stages it holds
      * @throws StageException INVALID_PARAMETER (R1-R3, R7, R10); BUILT_IN_STAGE if {@code SYSPREVIOUS} is named
      *                        (R13); SECRET_NOT_FOUND; STAGE_LIMIT_EXCEEDED (R14); STORE_FAILURE
@@ -257,6 +268,9 @@ public final class StageManager {
      * Reads a version with its value, by id or by {@code latest}, the version holding {@code SYSCURRENT} (R16).
      *
      * @param versionIdOrLatest a version id such as {@code "v3"} (R4), or {@code "latest"}
+     * @param projectId the project (R1)
+     * @param secretName the secret (R2)
+     * @return the result
      * @throws StageException INVALID_PARAMETER (R1, R2, R4); SECRET_NOT_FOUND; VERSION_NOT_FOUND; STORE_FAILURE
      */
     public SecretVersion getVersion(String projectId, String secretName, String versionIdOrLatest) {
@@ -271,6 +285,10 @@ public final class StageManager {
     /**
      * Reads the version holding a stage, with its value (R16).
      *
+     * @param projectId the project (R1)
+     * @param secretName the secret (R2)
+     * @param stageName the stage (R3)
+     * @return the result
      * @throws StageException INVALID_PARAMETER (R1-R3); SECRET_NOT_FOUND; STAGE_NOT_FOUND; STORE_FAILURE
      */
     public SecretVersion getVersionByStage(String projectId, String secretName, String stageName) {
@@ -282,6 +300,8 @@ public final class StageManager {
     /**
      * Lists a secret's versions without values, in version-number order ({@code v2} before {@code v10}) (R16).
      *
+     * @param projectId the project (R1)
+     * @param secretName the secret (R2)
      * @return an unmodifiable list
      * @throws StageException INVALID_PARAMETER (R1, R2); SECRET_NOT_FOUND; STORE_FAILURE
      */
@@ -300,6 +320,10 @@ public final class StageManager {
     /**
      * Reads a stage: the version holding it and when it was attached (R17). Atomic, one store read.
      *
+     * @param projectId the project (R1)
+     * @param secretName the secret (R2)
+     * @param stageName the stage (R3)
+     * @return the stage and the version holding it
      * @throws StageException INVALID_PARAMETER (R1-R3); SECRET_NOT_FOUND; STAGE_NOT_FOUND; STORE_FAILURE
      */
     public Stage getStage(String projectId, String secretName, String stageName) {
@@ -325,6 +349,10 @@ public final class StageManager {
      * moves {@code SYSPREVIOUS} to its former holder in the same atomic step (R12). Attaching a stage to the version
      * that holds it changes nothing, {@code updateTime} included. Never fails because of a concurrent writer (R21).
      *
+     * @param projectId the project (R1)
+     * @param secretName the secret (R2)
+     * @param stageName the stage (R3)
+     * @param versionId the version to attach the stage to (R4; not {@code latest})
      * @return the stage as it is after the update
      * @throws StageException INVALID_PARAMETER (R1-R4, {@code latest} included); BUILT_IN_STAGE for
      *                        {@code SYSPREVIOUS} (R13); SECRET_NOT_FOUND; VERSION_NOT_FOUND;
@@ -343,6 +371,10 @@ public final class StageManager {
      *
      * @param expectedCurrentVersionId {@code Optional.of(id)}: {@code id} (well-formed, R4, need not exist) must hold
      *                                 the stage now; {@code Optional.empty()}: no version may hold it
+     * @param projectId the project (R1)
+     * @param secretName the secret (R2)
+     * @param stageName the stage (R3)
+     * @param versionId the version to attach the stage to (R4; not {@code latest})
      * @return the stage as it is after the update
      * @throws StageException INVALID_PARAMETER; BUILT_IN_STAGE (R13); SECRET_NOT_FOUND; VERSION_NOT_FOUND;
      *                        CONFLICT (R20); STAGE_LIMIT_EXCEEDED (R14); STORE_FAILURE
@@ -377,6 +409,9 @@ public final class StageManager {
     /**
      * Detaches a custom stage (R19). The version that held it keeps existing, deprecated if it holds no other stage.
      *
+     * @param projectId the project (R1)
+     * @param secretName the secret (R2)
+     * @param stageName the stage (R3)
      * @throws StageException INVALID_PARAMETER (R1-R3); BUILT_IN_STAGE for {@code SYSCURRENT} and
      *                        {@code SYSPREVIOUS}; SECRET_NOT_FOUND; STAGE_NOT_FOUND; STORE_FAILURE
      */
@@ -399,6 +434,8 @@ public final class StageManager {
     /**
      * Lists a secret's stages, ordered by name ({@link String#compareTo}). Atomic, one store read.
      *
+     * @param projectId the project (R1)
+     * @param secretName the secret (R2)
      * @return an unmodifiable list
      * @throws StageException INVALID_PARAMETER (R1, R2); SECRET_NOT_FOUND; STORE_FAILURE
      */

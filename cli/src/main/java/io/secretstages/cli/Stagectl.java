@@ -7,6 +7,7 @@ import io.secretstages.Stage;
 import io.secretstages.StageException;
 import io.secretstages.StageManager;
 import io.secretstages.VersionMetadata;
+import io.secretstages.store.jdbc.DriverManagerDataSource;
 import io.secretstages.store.jdbc.JdbcStageRepository;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,9 +20,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
@@ -59,6 +57,11 @@ public final class Stagectl {
             description = "print the provider's JSON response shapes")
     boolean json;
 
+    /**
+     * Runs stagectl and exits with its exit code.
+     *
+     * @param args the command line
+     */
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
@@ -90,50 +93,7 @@ public final class Stagectl {
     }
 
     DataSource dataSource() {
-        return new DataSource() {
-            @Override
-            public Connection getConnection() throws SQLException {
-                return DriverManager.getConnection(jdbcUrl, user, password);
-            }
-
-            @Override
-            public Connection getConnection(String u, String p) throws SQLException {
-                return DriverManager.getConnection(jdbcUrl, u, p);
-            }
-
-            @Override
-            public PrintWriter getLogWriter() {
-                return null;
-            }
-
-            @Override
-            public void setLogWriter(PrintWriter w) {
-            }
-
-            @Override
-            public void setLoginTimeout(int seconds) {
-            }
-
-            @Override
-            public int getLoginTimeout() {
-                return 0;
-            }
-
-            @Override
-            public java.util.logging.Logger getParentLogger() {
-                return java.util.logging.Logger.getGlobal();
-            }
-
-            @Override
-            public <T> T unwrap(Class<T> c) throws SQLException {
-                throw new SQLException("not a wrapper");
-            }
-
-            @Override
-            public boolean isWrapperFor(Class<?> c) {
-                return false;
-            }
-        };
+        return new DriverManagerDataSource(jdbcUrl, user, password);
     }
 
     StageManager manager(boolean initializeSchema) {

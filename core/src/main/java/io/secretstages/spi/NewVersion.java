@@ -13,7 +13,13 @@ import java.util.Objects;
  * @param value its value, not null
  */
 public record NewVersion(long number, Instant createTime, SecretValue value) {
-    /** Checks for nulls. */
+    /**
+     * Checks for nulls.
+     *
+     * @param number its number, higher than any number the secret has had
+     * @param createTime its create time, millisecond precision
+     * @param value its value, not null
+     */
     public NewVersion {
         Objects.requireNonNull(createTime, "createTime");
         Objects.requireNonNull(value, "value");

@@ -27,7 +27,16 @@ public record SecretChange(SecretKey key, long expectedRevision, Optional<NewVer
     /** The {@link #expectedRevision} of a change that creates the secret. */
     public static final long CREATE = 0L;
 
-    /** Checks for nulls and makes the collections unmodifiable copies. */
+    /**
+     * Checks for nulls and makes the collections unmodifiable copies.
+     *
+     * @param key the secret
+     * @param expectedRevision the revision of the snapshot the change was computed from; {@link #CREATE} means the secret must not exist and is created by this change with revision 1
+     * @param newVersion the version to add, if any (required when creating)
+     * @param removedVersions numbers of versions to remove (R15); they hold no stage after the change
+     * @param detachedStages names of stages to remove (R19)
+     * @param attachedStages stages to create or move, each naming the version that holds it after the change
+     */
     public SecretChange {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(newVersion, "newVersion");

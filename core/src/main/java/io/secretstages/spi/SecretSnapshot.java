@@ -22,7 +22,15 @@ import java.util.TreeSet;
 public record SecretSnapshot(SecretKey key, long revision, long lastVersionNumber, List<VersionRecord> versions,
                              Map<String, StageRecord> stages) {
 
-    /** Makes unmodifiable copies of the collections (no copy is made of one that is already unmodifiable). */
+    /**
+     * Makes unmodifiable copies of the collections (no copy is made of one that is already unmodifiable).
+     *
+     * @param key the secret
+     * @param revision the revision, 1 after creation and one more after each applied change
+     * @param lastVersionNumber the highest version number ever issued for this secret (removed versions included)
+     * @param versions the versions, in ascending number order, unmodifiable
+     * @param stages the stages by name, unmodifiable
+     */
     public SecretSnapshot {
         versions = List.copyOf(versions);
         stages = Map.copyOf(stages);

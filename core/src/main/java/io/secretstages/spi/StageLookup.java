@@ -13,7 +13,12 @@ public record StageLookup(boolean secretExists, StageRecord stage) {
     /** The secret exists; no version holds the stage. */
     public static final StageLookup STAGE_NOT_FOUND = new StageLookup(true, null);
 
-    /** Checks that a missing secret comes without a stage. */
+    /**
+     * Checks that a missing secret comes without a stage.
+     *
+     * @param secretExists whether the secret exists
+     * @param stage the stage, or null if the secret does not exist or no version of it holds the stage
+     */
     public StageLookup {
         if (!secretExists && stage != null) {
             throw new IllegalArgumentException("a stage of a missing secret");

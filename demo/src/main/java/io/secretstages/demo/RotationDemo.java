@@ -8,6 +8,7 @@ import io.secretstages.StageManager;
 import io.secretstages.Stages;
 import io.secretstages.VersionMetadata;
 import io.secretstages.spi.StageRepository;
+import io.secretstages.store.jdbc.DriverManagerDataSource;
 import io.secretstages.store.jdbc.JdbcStageRepository;
 import org.h2.jdbcx.JdbcDataSource;
 

@@ -65,6 +65,7 @@ public final class BadInputFuzz {
     /**
      * Runs {@code cases} generated cases.
      *
+     * @param cases how many cases to generate
      * @return how many cases expected each code
      */
     public Map<ErrorCode, Integer> run(int cases) {

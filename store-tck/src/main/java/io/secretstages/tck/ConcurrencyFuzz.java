@@ -75,6 +75,7 @@ public final class ConcurrencyFuzz {
      * @param opsPerThread operations each thread performs
      * @param seed the random seed (printed on failure)
      * @return the counts
+     * @throws Exception if a thread failed, with its failure as the cause
      */
     public Report run(int threads, int opsPerThread, long seed) throws Exception {
         StageManager setup = managers.get(0);

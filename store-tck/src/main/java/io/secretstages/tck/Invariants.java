@@ -28,6 +28,9 @@ public final class Invariants {
     /**
      * Checks I1-I5 on one consistent read ({@code listVersions}), safe to call while other threads write.
      *
+     * @param m the manager to read through
+     * @param project the project
+     * @param secret the secret
      * @return the versions read, or null if the secret does not exist
      */
     public static List<VersionMetadata> checkVersions(StageManager m, String project, String secret) {
@@ -71,6 +74,10 @@ public final class Invariants {
 
     /**
      * Checks I1-I5 and that {@code listStages} agrees with {@code listVersions}. Only when no one writes the secret.
+     *
+     * @param m the manager to read through
+     * @param project the project
+     * @param secret the secret
      */
     public static void checkQuiescent(StageManager m, String project, String secret) {
         List<VersionMetadata> versions = checkVersions(m, project, secret);

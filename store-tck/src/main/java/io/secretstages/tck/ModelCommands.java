@@ -31,8 +31,18 @@ public final class ModelCommands {
 
     /** The operations. */
     public enum Op {
-        CREATE, PUT, PUT_WITH_STAGES, UPDATE, GUARDED_UPDATE, DELETE_STAGE, DELETE_SECRET,
-        GET_VERSION, GET_BY_STAGE, LIST_VERSIONS, GET_STAGE, LIST_STAGES
+        /** createSecret. */ CREATE,
+        /** putVersion without stages. */ PUT,
+        /** putVersion with a stage set. */ PUT_WITH_STAGES,
+        /** updateStage. */ UPDATE,
+        /** guarded updateStage. */ GUARDED_UPDATE,
+        /** deleteStage. */ DELETE_STAGE,
+        /** deleteSecret. */ DELETE_SECRET,
+        /** getVersion. */ GET_VERSION,
+        /** getVersionByStage. */ GET_BY_STAGE,
+        /** listVersions. */ LIST_VERSIONS,
+        /** getStage. */ GET_STAGE,
+        /** listStages. */ LIST_STAGES
     }
 
     /** Valid names come first: shrinking moves towards index 0. */
@@ -268,7 +278,11 @@ public final class ModelCommands {
             return i >= 0 && i < VALID_PROJECTS ? prefix + project : project;
         }
 
-        /** Reads everything the model knows through the public API, checking I1-I5 on the way. */
+        /**
+         * Reads everything the model knows through the public API, checking I1-I5 on the way.
+         *
+         * @return the observed state, comparable with the model's
+         */
         public ReferenceModel observe() {
             TreeMap<String, ReferenceModel.Secret> secrets = new TreeMap<>();
             for (String project : PROJECTS.subList(0, VALID_PROJECTS)) {

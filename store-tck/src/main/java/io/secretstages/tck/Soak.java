@@ -67,7 +67,15 @@ public final class Soak {
         return "k" + i;
     }
 
-    /** Runs {@code totalOps} operations over {@code threads} threads, then checks every acknowledged write. */
+    /**
+     * Runs {@code totalOps} operations over {@code threads} threads, then checks every acknowledged write.
+     *
+     * @param threads how many threads
+     * @param totalOps how many operations in all
+     * @param seed the random seed
+     * @return the counts
+     * @throws Exception if a thread failed, with its failure as the cause
+     */
     public Report run(int threads, long totalOps, long seed) throws Exception {
         for (int i = 0; i < secrets; i++) {
             managers.get(0).createSecret(project, name(i), SecretValue.ofString("v1"));

@@ -120,7 +120,13 @@ public abstract class StageRepositoryContract {
 
     // ------------------------------------------------------------------ helpers
 
-    /** Asserts that {@code call} is refused with {@code code}. */
+    /**
+     * Asserts that {@code call} is refused with {@code code}.
+     *
+     * @param code the expected refusal
+     * @param call the call
+     * @return the refusal
+     */
     protected static StageException assertRefused(ErrorCode code, Executable call) {
         StageException e = assertThrows(StageException.class, call);
         assertEquals(code, e.code(), () -> "expected " + code + " but got " + e);

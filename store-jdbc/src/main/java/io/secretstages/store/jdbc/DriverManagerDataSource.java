@@ -1,4 +1,4 @@
-package io.secretstages.demo;
+package io.secretstages.store.jdbc;
 
 import javax.sql.DataSource;
 import java.io.PrintWriter;
@@ -8,13 +8,21 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.logging.Logger;
 
-/** A minimal {@link DataSource} over {@link DriverManager}, so the demo runs on any JDBC URL without a pool. */
-final class DriverManagerDataSource implements DataSource {
+/**
+ * A minimal {@link DataSource} over {@link DriverManager}: a new connection per call, no pool. For tools and demos;
+ * a server should use a pool (HikariCP or its container's).
+ */
+public final class DriverManagerDataSource implements DataSource {
     private final String url;
     private final String user;
     private final String password;
 
-    DriverManagerDataSource(String url, String user, String password) {
+    /**
+     * @param url the JDBC URL
+     * @param user the user, or null
+     * @param password the password, or null
+     */
+    public DriverManagerDataSource(String url, String user, String password) {
         this.url = url;
         this.user = user;
         this.password = password;
@@ -61,5 +69,11 @@ final class DriverManagerDataSource implements DataSource {
     @Override
     public boolean isWrapperFor(Class<?> iface) {
         return false;
+    }
+
+    /** @return the URL, never the password */
+    @Override
+    public String toString() {
+        return "DriverManagerDataSource[" + url + "]";
     }
 }

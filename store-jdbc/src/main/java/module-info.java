@@ -1,0 +1,8 @@
+/** The JDBC store (H2, PostgreSQL). */
+module io.secretstages.store.jdbc {
+    requires transitive io.secretstages.core;
+    requires transitive java.sql;
+    requires org.slf4j;
+
+    exports io.secretstages.store.jdbc;
+}
