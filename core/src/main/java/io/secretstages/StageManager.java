@@ -58,6 +58,7 @@ public final class StageManager {
     private final int maxStages;
     private final int maxVersions;
     private final StageRules rules;
+    private final List<StageListener> listeners;
 
     private StageManager(Builder b) {
         this.cache = b.cacheSettings == null ? null : new CachingRepository(b.repository, b.cacheSettings);
@@ -66,6 +67,7 @@ public final class StageManager {
         this.maxStages = b.maxStages;
         this.maxVersions = b.maxVersions;
         this.rules = new StageRules(maxStages, maxVersions);
+        this.listeners = List.copyOf(b.listeners);
     }
 
     /** @return a builder; {@link Builder#repository(StageRepository)} is required */
@@ -80,8 +82,21 @@ public final class StageManager {
         private int maxStages = 12;
         private int maxVersions = 20;
         private CacheSettings cacheSettings;
+        private final List<StageListener> listeners = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /**
+         * Adds a listener told of every change this manager commits (see {@link StageListener}); may be called more
+         * than once. {@link AuditLogger} logs them.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder listener(StageListener listener) {
+            this.listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
         }
 
         /**
@@ -189,6 +204,7 @@ public final class StageManager {
                     "secret " + secretName + " already exists in project " + projectId + " (R6)");
         }
         logChange(change);
+        publish(StageEvent.Operation.CREATE_SECRET, null, change);
         return new SecretVersion(new VersionMetadata(secretName, "v1", now, DEFAULT_STAGES), value);
     }
 
@@ -202,7 +218,7 @@ public final class StageManager {
     public void deleteSecret(String projectId, String secretName) {
         SecretKey key = key(projectId, secretName);
         for (int attempt = 1; ; attempt++) {
-            SecretSnapshot s = planned(key, snapshot -> snapshot);
+            SecretSnapshot s = planned(key, snapshot -> snapshot).snapshot();
             boolean deleted;
             try {
                 deleted = repository.delete(key, s.revision());
@@ -212,6 +228,7 @@ public final class StageManager {
             if (deleted) {
                 LOG.info("secret {}/{}: deleted with {} version(s) and {} stage(s)", key.projectId(),
                         key.secretName(), s.versions().size(), s.stages().size());
+                publishDeletion(s);
                 return;
             }
             lostRace(key, attempt);
@@ -255,9 +272,11 @@ public final class StageManager {
             throw new StageException(ErrorCode.BUILT_IN_STAGE, "SYSPREVIOUS is managed by the library (R13)");
         }
         for (int attempt = 1; ; attempt++) {
-            StageRules.Plan<VersionMetadata> plan = planned(key, s -> rules.putVersion(s, value, stageSet, now()));
+            Planned<StageRules.Plan<VersionMetadata>> p = planned(key, s -> rules.putVersion(s, value, stageSet, now()));
+            StageRules.Plan<VersionMetadata> plan = p.plan();
             if (apply(plan.change(), "put version")) {
                 logChange(plan.change());
+                publish(StageEvent.Operation.PUT_VERSION, p.snapshot(), plan.change());
                 return new SecretVersion(plan.result(), value);
             }
             lostRace(key, attempt);
@@ -306,11 +325,28 @@ public final class StageManager {
      * @throws StageException INVALID_PARAMETER (R1, R2); SECRET_NOT_FOUND; STORE_FAILURE
      */
     public List<VersionMetadata> listVersions(String projectId, String secretName) {
+        return listVersions(projectId, secretName, true);
+    }
+
+    /**
+     * Lists a secret's versions without values, in version-number order, optionally leaving out the deprecated
+     * ones (those holding no stage, R15), as the peers' list calls do by default.
+     *
+     * @param projectId the project (R1)
+     * @param secretName the secret (R2)
+     * @param includeDeprecated whether versions that hold no stage are listed
+     * @return an unmodifiable list
+     * @throws StageException INVALID_PARAMETER (R1, R2); SECRET_NOT_FOUND; STORE_FAILURE
+     */
+    public List<VersionMetadata> listVersions(String projectId, String secretName, boolean includeDeprecated) {
         SecretKey key = key(projectId, secretName);
         SecretSnapshot s = loadExisting(key);
         List<VersionMetadata> out = new ArrayList<>(s.versions().size());
         for (VersionRecord v : s.versions()) {
-            out.add(metadata(s, v));
+            VersionMetadata m = metadata(s, v);
+            if (includeDeprecated || !m.stages().isEmpty()) {
+                out.add(m);
+            }
         }
         return Collections.unmodifiableList(out);
     }
@@ -394,11 +430,13 @@ public final class StageManager {
             throw new StageException(ErrorCode.BUILT_IN_STAGE, "SYSPREVIOUS is managed by the library (R13)");
         }
         for (int attempt = 1; ; attempt++) {
-            StageRules.Plan<Stage> plan =
+            Planned<StageRules.Plan<Stage>> p =
                     planned(key, s -> rules.updateStage(s, stageName, number, versionId, expected, now()));
+            StageRules.Plan<Stage> plan = p.plan();
             if (plan.change() == null || apply(plan.change(), "update stage")) {
                 if (plan.change() != null) {
                     logChange(plan.change());
+                    publish(StageEvent.Operation.UPDATE_STAGE, p.snapshot(), plan.change());
                 }
                 return plan.result();
             }
@@ -422,9 +460,11 @@ public final class StageManager {
             throw new StageException(ErrorCode.BUILT_IN_STAGE, stageName + " is a built-in stage and cannot be deleted (R19)");
         }
         for (int attempt = 1; ; attempt++) {
-            SecretChange change = planned(key, s -> rules.deleteStage(s, stageName));
+            Planned<SecretChange> p = planned(key, s -> rules.deleteStage(s, stageName));
+            SecretChange change = p.plan();
             if (apply(change, "delete stage")) {
                 logChange(change);
+                publish(StageEvent.Operation.DELETE_STAGE, p.snapshot(), change);
                 return;
             }
             lostRace(key, attempt);
@@ -508,15 +548,73 @@ public final class StageManager {
      * Plans a write from the current snapshot. With a cache, a refusal computed from a cached snapshot is confirmed
      * against the store before it stands (a success needs no confirmation: the store's revision check does that).
      */
-    private <T> T planned(SecretKey key, java.util.function.Function<SecretSnapshot, T> planner) {
+    private <T> Planned<T> planned(SecretKey key, java.util.function.Function<SecretSnapshot, T> planner) {
         SecretSnapshot s = loadExisting(key);
         try {
-            return planner.apply(s);
+            return new Planned<>(s, planner.apply(s));
         } catch (StageException refusal) {
             if (cache == null) {
                 throw refusal;
             }
-            return planner.apply(loadExisting(key, true));
+            SecretSnapshot fresh = loadExisting(key, true);
+            return new Planned<>(fresh, planner.apply(fresh));
+        }
+    }
+
+    /** A plan and the snapshot it was computed from. */
+    private record Planned<T>(SecretSnapshot snapshot, T plan) {
+    }
+
+    // ---------------------------------------------------------------- events
+
+    private void publish(StageEvent.Operation operation, SecretSnapshot before, SecretChange change) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        List<StageEvent.StageMove> moves = new ArrayList<>();
+        Instant time = change.newVersion().map(v -> v.createTime()).orElse(null);
+        for (StageRecord st : change.attachedStages()) {
+            moves.add(new StageEvent.StageMove(st.name(), holderId(before, st.name()),
+                    Optional.of(VersionRecord.idOf(st.versionNumber()))));
+            time = time == null ? st.updateTime() : time;
+        }
+        for (String st : new TreeSet<>(change.detachedStages())) {
+            moves.add(new StageEvent.StageMove(st, holderId(before, st), Optional.empty()));
+        }
+        List<String> added = change.newVersion().map(v -> List.of(VersionRecord.idOf(v.number()))).orElse(List.of());
+        List<String> evicted = new ArrayList<>();
+        new TreeSet<>(change.removedVersions()).forEach(n -> evicted.add(VersionRecord.idOf(n)));
+        notifyListeners(new StageEvent(operation, change.key().projectId(), change.key().secretName(), moves, added,
+                evicted, time == null ? now() : time));
+    }
+
+    private void publishDeletion(SecretSnapshot s) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        List<StageEvent.StageMove> moves = new ArrayList<>();
+        for (String st : new TreeSet<>(s.stages().keySet())) {
+            moves.add(new StageEvent.StageMove(st, holderId(s, st), Optional.empty()));
+        }
+        List<String> versions = new ArrayList<>();
+        s.versions().forEach(v -> versions.add(v.id()));
+        notifyListeners(new StageEvent(StageEvent.Operation.DELETE_SECRET, s.key().projectId(), s.key().secretName(),
+                moves, List.of(), versions, now()));
+    }
+
+    private static Optional<String> holderId(SecretSnapshot before, String stage) {
+        StageRecord r = before == null ? null : before.stages().get(stage);
+        return r == null ? Optional.empty() : Optional.of(VersionRecord.idOf(r.versionNumber()));
+    }
+
+    private void notifyListeners(StageEvent event) {
+        for (StageListener l : listeners) {
+            try {
+                l.onChange(event);
+            } catch (RuntimeException e) {
+                LOG.warn("a stage listener failed on {} of {}/{}; the change stands", event.operation(),
+                        event.projectId(), event.secretName(), e);
+            }
         }
     }
 

@@ -766,6 +766,59 @@ public abstract class StageRepositoryContract {
     }
 
     @Nested
+    @DisplayName("change events and deprecated-version listing")
+    class EventsAndListing {
+        @Test
+        void listVersionsCanLeaveOutDeprecatedVersions() {
+            create("s");
+            manager.putVersion(project, "s", text("2"));
+            manager.putVersion(project, "s", text("3"), Set.of("blue"));
+            manager.putVersion(project, "s", text("4"));
+            assertEquals(List.of("v1", "v2", "v3", "v4"), ids("s"));
+            assertEquals(List.of("v2", "v3", "v4"), manager.listVersions(project, "s", false).stream()
+                    .map(VersionMetadata::id).toList(), "v1 holds no stage");
+            assertEquals(manager.listVersions(project, "s"), manager.listVersions(project, "s", true));
+        }
+
+        @Test
+        void everyCommittedChangeIsAnEventWithItsMoves_listenerFailuresChangeNothing() {
+            List<io.secretstages.StageEvent> events = new ArrayList<>();
+            StageManager m = configure(StageManager.builder().repository(repository).clock(clock))
+                    .maxStages(3).maxVersions(4)
+                    .listener(e -> {
+                        throw new IllegalStateException("a broken listener");
+                    })
+                    .listener(events::add)
+                    .build();
+            m.createSecret(project, "s", text("1"));
+            m.putVersion(project, "s", text("2"), Set.of("blue"));
+            m.putVersion(project, "s", text("3"));
+            m.putVersion(project, "s", text("4"));
+            m.putVersion(project, "s", text("5"));
+            tick();
+            m.updateStage(project, "s", SYSCURRENT, "v4");
+            m.updateStage(project, "s", SYSCURRENT, "v4");
+            assertRefused(ErrorCode.STAGE_NOT_FOUND, () -> m.deleteStage(project, "s", "green"));
+            m.deleteStage(project, "s", "blue");
+            m.deleteSecret(project, "s");
+            List<String> described = events.stream().map(e -> e.operation() + " " + e.secretName() + " moves="
+                    + e.stagesMoved() + " added=" + e.versionsAdded() + " evicted=" + e.versionsEvicted()).toList();
+            assertEquals(List.of(
+                    "CREATE_SECRET s moves=[SYSCURRENT -->v1] added=[v1] evicted=[]",
+                    "PUT_VERSION s moves=[blue -->v2] added=[v2] evicted=[]",
+                    "PUT_VERSION s moves=[SYSCURRENT v1->v3, SYSPREVIOUS -->v1] added=[v3] evicted=[]",
+                    "PUT_VERSION s moves=[SYSCURRENT v3->v4, SYSPREVIOUS v1->v3] added=[v4] evicted=[]",
+                    "PUT_VERSION s moves=[SYSCURRENT v4->v5, SYSPREVIOUS v3->v4] added=[v5] evicted=[v1]",
+                    "UPDATE_STAGE s moves=[SYSCURRENT v5->v4, SYSPREVIOUS v4->v5] added=[] evicted=[]",
+                    "DELETE_STAGE s moves=[blue v2->-] added=[] evicted=[]",
+                    "DELETE_SECRET s moves=[SYSCURRENT v4->-, SYSPREVIOUS v5->-] added=[] evicted=[v2, v3, v4, v5]"),
+                    described, "no event for the no-op update or the refusal; the failing listener changed nothing");
+            assertEquals(clock.instant(), events.get(5).time());
+            assertTrue(events.stream().allMatch(e -> e.projectId().equals(project)));
+        }
+    }
+
+    @Nested
     @DisplayName("R1 tenant isolation (QuickTheories)")
     class TenantIsolation {
         @Test
