@@ -499,8 +499,13 @@ public final class StageManager {
 
     private Set<String> copyStages(Set<String> stages) {
         Inputs.stageSet(stages, maxStages);
-        Set<String> copy = new TreeSet<>(stages);
-        Inputs.stageSet(copy, maxStages); // the caller's set may have changed while it was read
+        Set<String> copy;
+        try {
+            copy = new TreeSet<>(stages);
+        } catch (NullPointerException | ClassCastException e) {
+            throw Inputs.invalid("stages must be a set of stage names (R10)"); // changed while it was read
+        }
+        Inputs.stageSet(copy, maxStages);
         return Collections.unmodifiableSet(copy);
     }
 
