@@ -143,6 +143,13 @@ final class Inputs {
         }
     }
 
+    /** Idempotent puts: a client token has the alphabet and length of a name. */
+    static void clientToken(String token) {
+        if (!isName(token)) {
+            throw invalid("client token must be 1-64 characters of [A-Za-z0-9_-]");
+        }
+    }
+
     /** R20: the expected holder of a guarded update. */
     static void expectedVersionId(Optional<String> expected) {
         if (expected == null) {

@@ -265,6 +265,34 @@ public final class StageManager {
      *                        (R13); SECRET_NOT_FOUND; STAGE_LIMIT_EXCEEDED (R14); STORE_FAILURE
      */
     public SecretVersion putVersion(String projectId, String secretName, SecretValue value, Set<String> stages) {
+        return put(projectId, secretName, value, stages, null);
+    }
+
+    /**
+     * An idempotent {@link #putVersion(String, String, SecretValue, Set) putVersion} (as AWS's
+     * ClientRequestToken): if a version of the secret was already put with {@code clientToken}, nothing changes and
+     * that version is returned (with the stages it holds now) when the value is the same, and the call is refused
+     * with {@link ErrorCode#INVALID_PARAMETER} when it is not. A token is remembered as long as its version exists
+     * (R15 may remove it). This makes a retry after an ambiguous {@link ErrorCode#STORE_FAILURE} safe.
+     *
+     * @param projectId the project (R1)
+     * @param secretName the secret (R2)
+     * @param value the value (R7)
+     * @param stages 1 to {@link #maxStages()} stage names, for example {@code Set.of(Stages.SYSCURRENT)}
+     * @param clientToken 1-64 characters of {@code [A-Za-z0-9_-]}, unique per put the caller means
+     * @return the new version, or the one put earlier with the same token and value
+     * @throws StageException INVALID_PARAMETER (R1-R3, R7, R10, a malformed token, or a token used with another
+     *                        value); BUILT_IN_STAGE (R13); SECRET_NOT_FOUND; STAGE_LIMIT_EXCEEDED (R14);
+     *                        STORE_FAILURE
+     */
+    public SecretVersion putVersion(String projectId, String secretName, SecretValue value, Set<String> stages,
+                                    String clientToken) {
+        Inputs.clientToken(clientToken);
+        return put(projectId, secretName, value, stages, clientToken);
+    }
+
+    private SecretVersion put(String projectId, String secretName, SecretValue value, Set<String> stages,
+                              String clientToken) {
         SecretKey key = key(projectId, secretName);
         Inputs.value(value);
         Set<String> stageSet = copyStages(stages);
@@ -272,8 +300,15 @@ public final class StageManager {
             throw new StageException(ErrorCode.BUILT_IN_STAGE, "SYSPREVIOUS is managed by the library (R13)");
         }
         for (int attempt = 1; ; attempt++) {
-            Planned<StageRules.Plan<VersionMetadata>> p = planned(key, s -> rules.putVersion(s, value, stageSet, now()));
+            Planned<StageRules.Plan<VersionMetadata>> p = planned(key, s -> {
+                VersionRecord earlier = clientToken == null ? null : versionWithToken(s, clientToken);
+                return earlier != null ? new StageRules.Plan<>(null, metadata(s, earlier))
+                        : rules.putVersion(s, value, stageSet, now(), clientToken);
+            });
             StageRules.Plan<VersionMetadata> plan = p.plan();
+            if (plan.change() == null) {
+                return samePut(key, plan.result(), value);
+            }
             if (apply(plan.change(), "put version")) {
                 logChange(plan.change());
                 publish(StageEvent.Operation.PUT_VERSION, p.snapshot(), plan.change());
@@ -281,6 +316,32 @@ public final class StageManager {
             }
             lostRace(key, attempt);
         }
+    }
+
+    private static VersionRecord versionWithToken(SecretSnapshot s, String token) {
+        for (VersionRecord v : s.versions()) {
+            if (token.equals(v.clientToken())) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    /** An idempotent put met its token again: the same value returns the earlier version, another is refused. */
+    private SecretVersion samePut(SecretKey key, VersionMetadata earlier, SecretValue value) {
+        long number = Long.parseLong(earlier.id().substring(1));
+        Optional<SecretValue> stored;
+        try {
+            stored = repository.loadValue(key, number);
+        } catch (RuntimeException e) {
+            throw storeFailure("read value", key, e);
+        }
+        if (stored.isPresent() && !stored.get().equals(value)) {
+            throw Inputs.invalid("client token already used for " + earlier.id() + " with another value");
+        }
+        LOG.debug("secret {}/{}: put repeated with its client token, returning {}", key.projectId(), key.secretName(),
+                earlier.id());
+        return new SecretVersion(earlier, stored.orElse(value));
     }
 
     /**

@@ -53,7 +53,8 @@ final class StageRules {
      * R11); SYSPREVIOUS follows SYSCURRENT (R12); the custom-stage limit holds (R14); the oldest deprecated
      * versions go beyond the version limit (R15).
      */
-    Plan<VersionMetadata> putVersion(SecretSnapshot s, SecretValue value, Set<String> stages, Instant now) {
+    Plan<VersionMetadata> putVersion(SecretSnapshot s, SecretValue value, Set<String> stages, Instant now,
+                                     String clientToken) {
         long number = s.lastVersionNumber() + 1;
         List<StageRecord> attached = new ArrayList<>(stages.size() + 1);
         for (String stage : stages) {
@@ -87,7 +88,8 @@ final class StageRules {
                 excess--;
             }
         }
-        SecretChange change = new SecretChange(s.key(), s.revision(), Optional.of(new NewVersion(number, now, value)),
+        SecretChange change = new SecretChange(s.key(), s.revision(),
+                Optional.of(new NewVersion(number, now, value, clientToken)),
                 removed, Set.of(), attached);
         VersionMetadata metadata = new VersionMetadata(s.key().secretName(), "v" + number, now, stages);
         return new Plan<>(change, metadata);

@@ -11,14 +11,27 @@ import java.util.Objects;
  * @param number its number, higher than any number the secret has had
  * @param createTime its create time, millisecond precision
  * @param value its value, not null
+ * @param clientToken the client token of an idempotent put, or null; unique among the secret's versions
  */
-public record NewVersion(long number, Instant createTime, SecretValue value) {
+public record NewVersion(long number, Instant createTime, SecretValue value, String clientToken) {
+    /**
+     * A version without a client token.
+     *
+     * @param number its number
+     * @param createTime its create time
+     * @param value its value
+     */
+    public NewVersion(long number, Instant createTime, SecretValue value) {
+        this(number, createTime, value, null);
+    }
+
     /**
      * Checks for nulls.
      *
      * @param number its number, higher than any number the secret has had
      * @param createTime its create time, millisecond precision
      * @param value its value, not null
+     * @param clientToken the client token of an idempotent put, or null; unique among the secret's versions
      */
     public NewVersion {
         Objects.requireNonNull(createTime, "createTime");
@@ -27,6 +40,6 @@ public record NewVersion(long number, Instant createTime, SecretValue value) {
 
     /** @return the metadata part of this version */
     public VersionRecord record() {
-        return new VersionRecord(number, createTime);
+        return new VersionRecord(number, createTime, clientToken);
     }
 }

@@ -7,8 +7,19 @@ import java.time.Instant;
  *
  * @param number the version number: the id is {@code "v" + number} (R4)
  * @param createTime when it was created, millisecond precision
+ * @param clientToken the client token it was put with (idempotent puts), or null
  */
-public record VersionRecord(long number, Instant createTime) {
+public record VersionRecord(long number, Instant createTime, String clientToken) {
+    /**
+     * A version put without a client token.
+     *
+     * @param number the version number
+     * @param createTime when it was created
+     */
+    public VersionRecord(long number, Instant createTime) {
+        this(number, createTime, null);
+    }
+
     private static final String[] IDS = new String[1024];
 
     static {

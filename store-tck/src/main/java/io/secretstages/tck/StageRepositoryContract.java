@@ -781,6 +781,36 @@ public abstract class StageRepositoryContract {
         }
 
         @Test
+        void idempotentPutsWithAClientToken() {
+            create("s");
+            SecretVersion first = manager.putVersion(project, "s", text("two"), Set.of(SYSCURRENT), "request-1");
+            assertEquals("v2", first.id());
+            tick();
+            String before = state("s");
+            SecretVersion again = manager.putVersion(project, "s", text("two"), Set.of(SYSCURRENT), "request-1");
+            assertEquals(first.metadata(), again.metadata(), "the same token and value return the earlier version");
+            assertEquals(text("two"), again.value());
+            assertEquals(before, state("s"), "and change nothing");
+            assertRefused(ErrorCode.INVALID_PARAMETER,
+                    () -> manager.putVersion(project, "s", text("other"), Set.of(SYSCURRENT), "request-1"));
+            assertRefused(ErrorCode.INVALID_PARAMETER,
+                    () -> manager.putVersion(project, "s", text("two"), Set.of(SYSCURRENT), "bad token!"));
+            assertRefused(ErrorCode.INVALID_PARAMETER,
+                    () -> manager.putVersion(project, "s", text("two"), Set.of(SYSCURRENT), null));
+            assertEquals(before, state("s"));
+            assertEquals("v3", manager.putVersion(project, "s", text("two"), Set.of("blue"), "request-2").id());
+            create("t");
+            assertEquals("v2", manager.putVersion(project, "t", text("x"), Set.of(SYSCURRENT), "request-1").id(),
+                    "tokens are per secret");
+            for (int i = 0; i < 25; i++) {
+                manager.putVersion(project, "s", text("r" + i));
+            }
+            assertRefused(ErrorCode.VERSION_NOT_FOUND, () -> manager.getVersion(project, "s", "v2"));
+            assertTrue(Integer.parseInt(manager.putVersion(project, "s", text("other"), Set.of(SYSCURRENT), "request-1")
+                    .id().substring(1)) > 25, "a token is forgotten with its version (R15)");
+        }
+
+        @Test
         void everyCommittedChangeIsAnEventWithItsMoves_listenerFailuresChangeNothing() {
             List<io.secretstages.StageEvent> events = new ArrayList<>();
             StageManager m = configure(StageManager.builder().repository(repository).clock(clock))

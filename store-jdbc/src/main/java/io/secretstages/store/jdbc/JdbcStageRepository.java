@@ -182,7 +182,7 @@ public final class JdbcStageRepository implements StageRepository {
                 continue;
             }
             if (number != previous) {
-                versions.add(new VersionRecord(number, Instant.ofEpochMilli(rs.getLong(4))));
+                versions.add(new VersionRecord(number, Instant.ofEpochMilli(rs.getLong(4)), rs.getString(7)));
                 previous = number;
             }
             String stage = rs.getString(5);
@@ -281,6 +281,7 @@ public final class JdbcStageRepository implements StageRepository {
                     ps.setLong(4, v.createTime().toEpochMilli());
                     ps.setBoolean(5, v.value().isString());
                     ps.setBytes(6, v.value().toBytes());
+                    ps.setString(7, v.clientToken());
                     ps.executeUpdate();
                 }
             }

@@ -31,7 +31,8 @@ final class Statements {
         stages = prefix + "stages";
         String key = "project_id = ? AND secret_name = ?";
         // One query returns the secret row, its versions, and the stages each version holds.
-        loadSecret = "SELECT s.revision, s.last_version, v.version_number, v.create_time, t.stage_name, t.update_time"
+        loadSecret = "SELECT s.revision, s.last_version, v.version_number, v.create_time, t.stage_name, t.update_time,"
+                + " v.client_token"
                 + " FROM " + secrets + " s"
                 + " LEFT JOIN " + versions + " v ON v.project_id = s.project_id AND v.secret_name = s.secret_name"
                 + " LEFT JOIN " + stages + " t ON t.project_id = v.project_id AND t.secret_name = v.secret_name"
@@ -48,8 +49,8 @@ final class Statements {
         casSecret = "UPDATE " + secrets + " SET revision = revision + 1, last_version = GREATEST(last_version, ?) WHERE " + key
                 + " AND revision = ?";
         insertVersion = "INSERT INTO " + versions
-                + " (project_id, secret_name, version_number, create_time, is_string, secret_value)"
-                + " VALUES (?, ?, ?, ?, ?, ?)";
+                + " (project_id, secret_name, version_number, create_time, is_string, secret_value, client_token)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)";
         upsertStage = dialect.upsertStage(stages);
         deleteStage = "DELETE FROM " + stages + " WHERE " + key + " AND stage_name = ?";
         deleteVersion = "DELETE FROM " + versions + " WHERE " + key + " AND version_number = ?";

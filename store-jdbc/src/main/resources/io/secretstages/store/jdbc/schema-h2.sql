@@ -18,6 +18,7 @@ CREATE TABLE IF NOT EXISTS ss_versions (
     create_time    BIGINT           NOT NULL,
     is_string      BOOLEAN          NOT NULL,
     secret_value   VARBINARY(32768) NOT NULL,
+    client_token   VARCHAR(64),
     CONSTRAINT ss_versions_pk PRIMARY KEY (project_id, secret_name, version_number),
     CONSTRAINT ss_versions_secret_fk FOREIGN KEY (project_id, secret_name)
         REFERENCES ss_secrets (project_id, secret_name)
@@ -33,3 +34,9 @@ CREATE TABLE IF NOT EXISTS ss_stages (
     CONSTRAINT ss_stages_version_fk FOREIGN KEY (project_id, secret_name, version_number)
         REFERENCES ss_versions (project_id, secret_name, version_number)
 );
+
+-- Idempotent puts: a client token names at most one version of a secret (NULLs do not collide).
+-- The ALTER upgrades a schema created before the column existed.
+ALTER TABLE ss_versions ADD COLUMN IF NOT EXISTS client_token VARCHAR(64);
+
+CREATE UNIQUE INDEX IF NOT EXISTS ss_versions_token_uk ON ss_versions (project_id, secret_name, client_token);

@@ -55,6 +55,8 @@ class FaultInjectionTest {
         List<Scenario> out = new ArrayList<>();
         out.add(new Scenario("createSecret", (m, p) -> { }, created));
         out.add(new Scenario("putVersion", created, (m, p) -> m.putVersion(p, "s", VALUE)));
+        out.add(new Scenario("putVersion with a client token", created,
+                (m, p) -> m.putVersion(p, "s", VALUE, Set.of(Stages.SYSCURRENT), "retry-safe")));
         out.add(new Scenario("putVersion with stages", created,
                 (m, p) -> m.putVersion(p, "s", VALUE, Set.of(Stages.SYSCURRENT, "blue"))));
         out.add(new Scenario("putVersion evicting", (m, p) -> {
@@ -164,6 +166,9 @@ class FaultInjectionTest {
                                 where + ": only an ambiguous outcome may fail after applying");
                         outcomes.merge("STORE_FAILURE, applied (ambiguous)", 1, Integer::sum);
                         retryKeepsInvariants(cleanManager, sc, project, where);
+                        if (sc.name.contains("client token")) {
+                            assertEquals(after, dump(clean, project), where + ": the retry with the token added nothing");
+                        }
                     } else {
                         assertEquals(before, state, where + ": a failed write leaves no trace");
                         outcomes.merge("STORE_FAILURE, nothing applied", 1, Integer::sum);

@@ -114,7 +114,7 @@ class RestartAndSchemaTest {
     void shippedDdlMatchesWhatTheRepositoryApplies() {
         for (SqlDialect d : List.of(SqlDialect.H2, SqlDialect.POSTGRESQL)) {
             List<String> ddl = JdbcStageRepository.ddl(d, "ss_");
-            assertEquals(3, ddl.size(), d + ": " + ddl);
+            assertEquals(5, ddl.size(), d + ": " + ddl);
             assertTrue(ddl.get(0).startsWith("CREATE TABLE IF NOT EXISTS ss_secrets"), ddl.get(0));
             assertTrue(JdbcStageRepository.ddl(d, "zz_").get(2).contains("REFERENCES zz_versions"));
         }
