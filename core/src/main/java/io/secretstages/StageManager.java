@@ -330,12 +330,7 @@ public final class StageManager {
     /** An idempotent put met its token again: the same value returns the earlier version, another is refused. */
     private SecretVersion samePut(SecretKey key, VersionMetadata earlier, SecretValue value) {
         long number = Long.parseLong(earlier.id().substring(1));
-        Optional<SecretValue> stored;
-        try {
-            stored = repository.loadValue(key, number);
-        } catch (RuntimeException e) {
-            throw storeFailure("read value", key, e);
-        }
+        Optional<SecretValue> stored = loadValue(key, number);
         if (stored.isPresent() && !stored.get().equals(value)) {
             throw Inputs.invalid("client token already used for " + earlier.id() + " with another value");
         }
@@ -592,12 +587,7 @@ public final class StageManager {
                 v = s.version(number).orElseThrow(() -> new StageException(ErrorCode.VERSION_NOT_FOUND,
                         "secret " + key.secretName() + " has no version " + versionId));
             }
-            Optional<SecretValue> value;
-            try {
-                value = repository.loadValue(key, v.number());
-            } catch (RuntimeException e) {
-                throw storeFailure("read value", key, e);
-            }
+            Optional<SecretValue> value = loadValue(key, v.number());
             if (value.isPresent()) {
                 return new SecretVersion(metadata(s, v), value.get());
             }
@@ -686,6 +676,14 @@ public final class StageManager {
 
     private SecretSnapshot loadExisting(SecretKey key) {
         return loadExisting(key, false);
+    }
+
+    private Optional<SecretValue> loadValue(SecretKey key, long versionNumber) {
+        try {
+            return repository.loadValue(key, versionNumber);
+        } catch (RuntimeException e) {
+            throw storeFailure("read value", key, e);
+        }
     }
 
     private SecretSnapshot loadExisting(SecretKey key, boolean fresh) {

@@ -9,6 +9,7 @@ import io.secretstages.StageManager;
 import io.secretstages.Stages;
 import io.secretstages.VersionMetadata;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,11 +20,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -86,30 +82,14 @@ public final class ConcurrencyFuzz {
             setup.createSecret(project, s, value(0));
             putIds.put(s, new ConcurrentLinkedQueue<>());
         }
-        CyclicBarrier start = new CyclicBarrier(threads);
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        long t0 = System.nanoTime();
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                StageManager m = managers.get(t % managers.size());
-                SplittableRandom random = new SplittableRandom(seed + t);
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    for (int i = 0; i < opsPerThread; i++) {
-                        step(m, random);
-                        operations.incrementAndGet();
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get(10, TimeUnit.MINUTES);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        long elapsed = (System.nanoTime() - t0) / 1_000_000;
+        long elapsed = Workers.run(threads, opsPerThread, Duration.ofMinutes(10), t -> {
+            StageManager m = managers.get(t % managers.size());
+            SplittableRandom random = new SplittableRandom(seed + t);
+            return () -> {
+                step(m, random);
+                operations.incrementAndGet();
+            };
+        });
         long puts = 0;
         for (String s : all) {
             puts += checkPuts(setup, s);

@@ -8,6 +8,7 @@ import io.secretstages.StageManager;
 import io.secretstages.Stages;
 import io.secretstages.VersionMetadata;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -16,11 +17,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -82,33 +78,17 @@ public final class Soak {
             puts.put(name(i), new ConcurrentLinkedQueue<>());
         }
         long perThread = totalOps / threads;
-        CyclicBarrier start = new CyclicBarrier(threads);
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        long t0 = System.nanoTime();
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                long[] moves = new long[secrets];
-                lastStageMove.add(moves);
-                StageManager m = managers.get(t % managers.size());
-                String stage = "t" + t;
-                SplittableRandom r = new SplittableRandom(seed + t);
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    for (long i = 0; i < perThread; i++) {
-                        step(m, r, stage, moves);
-                        operations.incrementAndGet();
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get(2, TimeUnit.HOURS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        long elapsed = (System.nanoTime() - t0) / 1_000_000;
+        long elapsed = Workers.run(threads, perThread, Duration.ofHours(2), t -> {
+            long[] moves = new long[secrets];
+            lastStageMove.add(moves);
+            StageManager m = managers.get(t % managers.size());
+            String stage = "t" + t;
+            SplittableRandom r = new SplittableRandom(seed + t);
+            return () -> {
+                step(m, r, stage, moves);
+                operations.incrementAndGet();
+            };
+        });
         verify(managers.get(0));
         return new Report(operations.get(), checks.get(), elapsed);
     }

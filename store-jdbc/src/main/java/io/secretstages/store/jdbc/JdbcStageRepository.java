@@ -24,6 +24,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -153,20 +154,8 @@ public final class JdbcStageRepository implements StageRepository {
 
     @Override
     public Optional<SecretSnapshot> load(SecretKey key) {
-        try (Connection c = dataSource.getConnection()) {
-            Optional<SecretSnapshot> result;
-            try (PreparedStatement ps = c.prepareStatement(sql.loadSecret)) {
-                ps.setString(1, key.projectId());
-                ps.setString(2, key.secretName());
-                try (ResultSet rs = ps.executeQuery()) {
-                    result = rs.next() ? Optional.of(snapshot(key, rs)) : Optional.empty();
-                }
-            }
-            endRead(c);
-            return result;
-        } catch (SQLException e) {
-            throw failure("read a secret", e);
-        }
+        return query("read a secret", sql.loadSecret, ps -> bindKey(ps, key),
+                rs -> rs.next() ? Optional.of(snapshot(key, rs)) : Optional.empty());
     }
 
     /** Rows: one per version, and one more per further stage that version holds, in version order. */
@@ -195,53 +184,54 @@ public final class JdbcStageRepository implements StageRepository {
 
     @Override
     public StageLookup loadStage(SecretKey key, String stageName) {
-        try (Connection c = dataSource.getConnection()) {
-            StageLookup result;
-            try (PreparedStatement ps = c.prepareStatement(sql.loadStage)) {
-                ps.setString(1, stageName);
-                ps.setString(2, key.projectId());
-                ps.setString(3, key.secretName());
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        result = StageLookup.SECRET_NOT_FOUND;
-                    } else {
-                        long number = rs.getLong(1);
-                        result = rs.wasNull() ? StageLookup.STAGE_NOT_FOUND
-                                : StageLookup.of(new StageRecord(stageName, number, Instant.ofEpochMilli(rs.getLong(2))));
-                    }
-                }
+        return query("read a stage", sql.loadStage, ps -> {
+            ps.setString(1, stageName);
+            ps.setString(2, key.projectId());
+            ps.setString(3, key.secretName());
+        }, rs -> {
+            if (!rs.next()) {
+                return StageLookup.SECRET_NOT_FOUND;
             }
-            endRead(c);
-            return result;
-        } catch (SQLException e) {
-            throw failure("read a stage", e);
-        }
+            long number = rs.getLong(1);
+            return rs.wasNull() ? StageLookup.STAGE_NOT_FOUND
+                    : StageLookup.of(new StageRecord(stageName, number, Instant.ofEpochMilli(rs.getLong(2))));
+        });
     }
 
     @Override
     public Optional<SecretValue> loadValue(SecretKey key, long versionNumber) {
-        try (Connection c = dataSource.getConnection()) {
-            Optional<SecretValue> result;
-            try (PreparedStatement ps = c.prepareStatement(sql.loadValue)) {
-                ps.setString(1, key.projectId());
-                ps.setString(2, key.secretName());
-                ps.setLong(3, versionNumber);
-                try (ResultSet rs = ps.executeQuery()) {
-                    result = rs.next() ? Optional.of(SecretValue.fromBytes(rs.getBoolean(1), rs.getBytes(2)))
-                            : Optional.empty();
-                }
-            }
-            endRead(c);
-            return result;
-        } catch (SQLException e) {
-            throw failure("read a value", e);
-        }
+        return query("read a value", sql.loadValue, ps -> {
+            bindKey(ps, key);
+            ps.setLong(3, versionNumber);
+        }, rs -> rs.next() ? Optional.of(SecretValue.fromBytes(rs.getBoolean(1), rs.getBytes(2))) : Optional.empty());
     }
 
-    /** A connection without auto-commit has a transaction open after a read: end it. */
-    private static void endRead(Connection c) throws SQLException {
-        if (!c.getAutoCommit()) {
-            c.rollback();
+    @FunctionalInterface
+    private interface Parameters {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface Rows<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** The one read template: connection, one query, end the read transaction if auto-commit is off, close. */
+    private <T> T query(String what, String statement, Parameters parameters, Rows<T> rows) {
+        try (Connection c = dataSource.getConnection()) {
+            T result;
+            try (PreparedStatement ps = c.prepareStatement(statement)) {
+                parameters.bind(ps);
+                try (ResultSet rs = ps.executeQuery()) {
+                    result = rows.read(rs);
+                }
+            }
+            if (!c.getAutoCommit()) {
+                c.rollback();
+            }
+            return result;
+        } catch (SQLException e) {
+            throw failure(what, e);
         }
     }
 
@@ -285,38 +275,13 @@ public final class JdbcStageRepository implements StageRepository {
                     ps.executeUpdate();
                 }
             }
-            if (!change.attachedStages().isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement(sql.upsertStage)) {
-                    for (StageRecord s : change.attachedStages()) {
-                        bindKey(ps, key);
-                        ps.setString(3, s.name());
-                        ps.setLong(4, s.versionNumber());
-                        ps.setLong(5, s.updateTime().toEpochMilli());
-                        ps.addBatch();
-                    }
-                    executeBatch(ps, change.attachedStages().size());
-                }
-            }
-            if (!change.detachedStages().isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement(sql.deleteStage)) {
-                    for (String s : change.detachedStages()) {
-                        bindKey(ps, key);
-                        ps.setString(3, s);
-                        ps.addBatch();
-                    }
-                    executeBatch(ps, change.detachedStages().size());
-                }
-            }
-            if (!change.removedVersions().isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement(sql.deleteVersion)) {
-                    for (long n : change.removedVersions()) {
-                        bindKey(ps, key);
-                        ps.setLong(3, n);
-                        ps.addBatch();
-                    }
-                    executeBatch(ps, change.removedVersions().size());
-                }
-            }
+            batch(c, sql.upsertStage, key, change.attachedStages(), (ps, st) -> {
+                ps.setString(3, st.name());
+                ps.setLong(4, st.versionNumber());
+                ps.setLong(5, st.updateTime().toEpochMilli());
+            });
+            batch(c, sql.deleteStage, key, change.detachedStages(), (ps, name) -> ps.setString(3, name));
+            batch(c, sql.deleteVersion, key, change.removedVersions(), (ps, n) -> ps.setLong(3, n));
             return true;
         });
     }
@@ -420,10 +385,28 @@ public final class JdbcStageRepository implements StageRepository {
         ps.setString(2, key.secretName());
     }
 
-    private static void executeBatch(PreparedStatement ps, int expected) throws SQLException {
-        int[] counts = ps.executeBatch();
-        if (counts.length != expected) {
-            throw new SQLException("batch ran " + counts.length + " of " + expected + " statements");
+    /** Binds the rest of one row of a batch, after the key's two parameters. */
+    @FunctionalInterface
+    private interface RowBinder<T> {
+        void bind(PreparedStatement ps, T row) throws SQLException;
+    }
+
+    /** One statement per row, sent as one batch (one round trip); nothing is sent for no rows. */
+    private static <T> void batch(Connection c, String statement, SecretKey key, Collection<T> rows,
+                                  RowBinder<T> binder) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(statement)) {
+            for (T row : rows) {
+                bindKey(ps, key);
+                binder.bind(ps, row);
+                ps.addBatch();
+            }
+            int[] counts = ps.executeBatch();
+            if (counts.length != rows.size()) {
+                throw new SQLException("batch ran " + counts.length + " of " + rows.size() + " statements");
+            }
         }
     }
 
