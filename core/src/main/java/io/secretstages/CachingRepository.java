@@ -5,9 +5,12 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import io.secretstages.spi.SecretChange;
 import io.secretstages.spi.SecretKey;
+import io.secretstages.spi.SecretRecord;
 import io.secretstages.spi.SecretSnapshot;
 import io.secretstages.spi.StageRepository;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Each entry is one secret's snapshot plus the values of its versions read so far. Loads run inside the cache's
  * per-key computation, and every write updates the entry in a per-key computation after the store committed, so a
  * write waits for a reload in flight and then installs its own state: a reload can never put an older state back.
- * A write whose base is not the cached revision, a lost race, a failure and a delete all drop the entry instead.
+ * A write whose base is not the cached revision, a lost race, a failure, a delete and a change of the deletion time
+ * (R8, rare) all drop the entry instead, after the store answered. Listing is not cached.
  * There is no refresh-ahead (an asynchronous reload could race a write); expiry alone bounds staleness.
  */
 final class CachingRepository implements StageRepository {
@@ -117,6 +121,25 @@ final class CachingRepository implements StageRepository {
         } finally {
             cache.invalidate(key);
         }
+    }
+
+    @Override
+    public boolean setDeletionTime(SecretKey key, long expectedRevision, Instant deletionTime) {
+        try {
+            return store.setDeletionTime(key, expectedRevision, deletionTime);
+        } finally {
+            cache.invalidate(key);
+        }
+    }
+
+    @Override
+    public List<SecretRecord> listSecrets(String projectId, String afterName, Instant activeAt, int limit) {
+        return store.listSecrets(projectId, afterName, activeAt, limit);
+    }
+
+    @Override
+    public List<SecretRecord> listDeletionsDue(Instant asOf, int limit) {
+        return store.listDeletionsDue(asOf, limit);
     }
 
     CacheStatistics statistics() {

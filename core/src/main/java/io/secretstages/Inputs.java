@@ -159,4 +159,26 @@ final class Inputs {
             throw invalid("expected current version id must match ^v[0-9]{1,63}$ (R4, R20)");
         }
     }
+
+    /** R8: the recovery window of a scheduled deletion, 7 to 30 days. */
+    static void recoveryWindowDays(int days) {
+        if (days < StageManager.MIN_RECOVERY_WINDOW_DAYS || days > StageManager.MAX_RECOVERY_WINDOW_DAYS) {
+            throw invalid("recovery window must be " + StageManager.MIN_RECOVERY_WINDOW_DAYS + " to "
+                    + StageManager.MAX_RECOVERY_WINDOW_DAYS + " days (R8)");
+        }
+    }
+
+    /** Listing secrets: a page holds 1 to 1,000. */
+    static void listLimit(int limit) {
+        if (limit < 1 || limit > StageManager.MAX_LIST_LIMIT) {
+            throw invalid("limit must be 1 to " + StageManager.MAX_LIST_LIMIT);
+        }
+    }
+
+    /** Listing secrets: a marker is null (the first page) or a secret name (R2). */
+    static void marker(String marker) {
+        if (marker != null && !isName(marker)) {
+            throw invalid("marker must be null or a secret name, ^[a-zA-Z0-9_-]{1,64}$ (R2)");
+        }
+    }
 }

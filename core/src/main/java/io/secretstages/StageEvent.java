@@ -13,7 +13,8 @@ import java.util.Optional;
  * @param secretName the secret
  * @param stagesMoved every stage that was attached, moved or detached, with where it was and where it is
  * @param versionsAdded ids of the versions created (one for a put or a create, else none)
- * @param versionsEvicted ids of the deprecated versions removed by R15 (or all versions, for a deleted secret)
+ * @param versionsEvicted ids of the deprecated versions removed by R15 (or all versions, for a deleted or purged
+ *                        secret)
  * @param time when the change was made (the manager's clock)
  */
 public record StageEvent(Operation operation, String projectId, String secretName, List<StageMove> stagesMoved,
@@ -30,7 +31,13 @@ public record StageEvent(Operation operation, String projectId, String secretNam
         /** {@code deleteStage}. */
         DELETE_STAGE,
         /** {@code deleteSecret}. */
-        DELETE_SECRET
+        DELETE_SECRET,
+        /** {@code scheduleDeletion} (R8): no stage or version moves; {@code getSecret} tells the deletion time. */
+        SCHEDULE_DELETION,
+        /** {@code restoreSecret} that cancelled a scheduled deletion (R8). */
+        RESTORE_SECRET,
+        /** A secret removed because its recovery window passed (R8), by {@code purgeExpired} or lazily on access. */
+        PURGE_SECRET
     }
 
     /**

@@ -2,6 +2,7 @@ package io.secretstages;
 
 import io.secretstages.spi.SecretChange;
 import io.secretstages.spi.SecretKey;
+import io.secretstages.spi.SecretRecord;
 import io.secretstages.spi.SecretSnapshot;
 import io.secretstages.spi.StageLookup;
 import io.secretstages.spi.StageRecord;
@@ -11,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -38,6 +40,14 @@ import static io.secretstages.Stages.SYSPREVIOUS;
  * {@link ErrorCode#STORE_FAILURE} whose cause is an ambiguous commit (the database may have committed before the
  * connection failed); read the secret to learn the outcome.
  *
+ * <p><b>Lifecycle (R8).</b> {@link #deleteSecret} deletes at once; {@link #scheduleDeletion} marks a secret pending
+ * deletion for a 7-30 day recovery window, during which every change is refused with
+ * {@link ErrorCode#SECRET_PENDING_DELETION}, values are hidden (reading one is refused the same way), and stages and
+ * metadata stay readable ({@link #getSecret}, {@link #getStage}, {@link #listStages}, {@link #listVersions});
+ * {@link #restoreSecret} cancels it. From its deletion time on (the injected clock decides), the secret is gone for
+ * every call: it is removed from the store lazily by the first call that meets it, and in bulk by
+ * {@link #purgeExpired()}, which a host application may schedule.
+ *
  * <p><b>Cache.</b> Built with {@link Builder#cache(CacheSettings)}, the manager serves reads from a Caffeine cache:
  * its own writes are visible to every later read at once, other nodes' writes within the configured staleness, and
  * every write (guarded updates included) is still decided by the store. See {@link CacheSettings}.
@@ -51,8 +61,20 @@ import static io.secretstages.Stages.SYSPREVIOUS;
 public final class StageManager {
     private static final Logger LOG = LoggerFactory.getLogger(StageManager.class);
     private static final Set<String> DEFAULT_STAGES = Set.of(SYSCURRENT);
+    private static final int PURGE_BATCH = 100;
+
+    /** R8: the shortest recovery window of a scheduled deletion, in days. */
+    public static final int MIN_RECOVERY_WINDOW_DAYS = 7;
+    /** R8: the longest recovery window of a scheduled deletion, in days, also the default. */
+    public static final int MAX_RECOVERY_WINDOW_DAYS = 30;
+    /** {@link #listSecrets(String)}: the page size when none is given. */
+    public static final int DEFAULT_LIST_LIMIT = 50;
+    /** {@link #listSecrets(String, String, int)}: the largest page. */
+    public static final int MAX_LIST_LIMIT = 1000;
 
     private final StageRepository repository;
+    /** The store itself, under the cache if there is one. */
+    private final StageRepository store;
     private final CachingRepository cache;
     private final Clock clock;
     private final int maxStages;
@@ -63,6 +85,7 @@ public final class StageManager {
     private StageManager(Builder b) {
         this.cache = b.cacheSettings == null ? null : new CachingRepository(b.repository, b.cacheSettings);
         this.repository = cache == null ? b.repository : cache;
+        this.store = b.repository;
         this.clock = b.clock;
         this.maxStages = b.maxStages;
         this.maxVersions = b.maxVersions;
@@ -191,17 +214,30 @@ public final class StageManager {
      * @param projectId the project (R1)
      * @param secretName the secret (R2)
      * @param value the value (R7)
+     * <p>A secret pending deletion (R8) still holds its name: creating it again is refused with
+     * SECRET_PENDING_DELETION (decision: it tells the caller that {@link #restoreSecret} is the way back). Once its
+     * deletion time has passed, the name is free and the new secret starts at {@code v1} (R4).
+     *
      * @return the first version
-     * @throws StageException INVALID_PARAMETER (R1, R2, R7); SECRET_ALREADY_EXISTS (R6); STORE_FAILURE
+     * @throws StageException INVALID_PARAMETER (R1, R2, R7); SECRET_ALREADY_EXISTS (R6); SECRET_PENDING_DELETION
+     *                        (R8); STORE_FAILURE
      */
     public SecretVersion createSecret(String projectId, String secretName, SecretValue value) {
         SecretKey key = key(projectId, secretName);
         Inputs.value(value);
         Instant now = now();
         SecretChange change = rules.createSecret(key, value, now);
-        if (!apply(change, "create secret")) {
-            throw new StageException(ErrorCode.SECRET_ALREADY_EXISTS,
-                    "secret " + secretName + " already exists in project " + projectId + " (R6)");
+        for (int attempt = 1; !apply(change, "create secret"); attempt++) {
+            Optional<SecretSnapshot> existing = load(key, "read secret");
+            if (existing.isEmpty()) {
+                lostRace(key, attempt); // deleted since: create again
+            } else if (expired(existing.get().deletionTime())) {
+                purge(existing.get()); // past its recovery window: the name is free
+            } else {
+                refusePending(existing.get());
+                throw new StageException(ErrorCode.SECRET_ALREADY_EXISTS,
+                        "secret " + secretName + " already exists in project " + projectId + " (R6)");
+            }
         }
         logChange(change);
         publish(StageEvent.Operation.CREATE_SECRET, null, change);
@@ -213,7 +249,8 @@ public final class StageManager {
      *
      * @param projectId the project (R1)
      * @param secretName the secret (R2)
-     * @throws StageException INVALID_PARAMETER (R1, R2); SECRET_NOT_FOUND; STORE_FAILURE
+     * @throws StageException INVALID_PARAMETER (R1, R2); SECRET_NOT_FOUND; SECRET_PENDING_DELETION (R8: a secret
+     *                        pending deletion is deleted by its schedule, or restored); STORE_FAILURE
      */
     public void deleteSecret(String projectId, String secretName) {
         SecretKey key = key(projectId, secretName);
@@ -228,11 +265,226 @@ public final class StageManager {
             if (deleted) {
                 LOG.info("secret {}/{}: deleted with {} version(s) and {} stage(s)", key.projectId(),
                         key.secretName(), s.versions().size(), s.stages().size());
-                publishDeletion(s);
+                publishDeletion(StageEvent.Operation.DELETE_SECRET, s);
                 return;
             }
             lostRace(key, attempt);
         }
+    }
+
+    /**
+     * Schedules the secret's deletion with the default recovery window of {@value #MAX_RECOVERY_WINDOW_DAYS} days
+     * (R8). See {@link #scheduleDeletion(String, String, int)}.
+     *
+     * @param projectId the project (R1)
+     * @param secretName the secret (R2)
+     * @return the secret's metadata, {@link SecretState#PENDING_DELETION} with its deletion time
+     * @throws StageException INVALID_PARAMETER (R1, R2); SECRET_NOT_FOUND; SECRET_PENDING_DELETION if already
+     *                        scheduled; STORE_FAILURE
+     */
+    public SecretMetadata scheduleDeletion(String projectId, String secretName) {
+        return scheduleDeletion(projectId, secretName, MAX_RECOVERY_WINDOW_DAYS);
+    }
+
+    /**
+     * Schedules the secret's deletion (R8): it becomes {@link SecretState#PENDING_DELETION} until now plus
+     * {@code recoveryWindowDays} (the injected clock's now). Meanwhile every change is refused with
+     * SECRET_PENDING_DELETION, reading a value is refused the same way, and stages and metadata stay readable;
+     * {@link #restoreSecret} cancels. From the deletion time on the secret is gone (SECRET_NOT_FOUND everywhere), and
+     * it is removed from the store by the first call that meets it or by {@link #purgeExpired()}. Atomic.
+     *
+     * @param projectId the project (R1)
+     * @param secretName the secret (R2)
+     * @param recoveryWindowDays {@value #MIN_RECOVERY_WINDOW_DAYS} to {@value #MAX_RECOVERY_WINDOW_DAYS}
+     * @return the secret's metadata, {@link SecretState#PENDING_DELETION} with its deletion time
+     * @throws StageException INVALID_PARAMETER (R1, R2, a window outside 7-30 days); SECRET_NOT_FOUND;
+     *                        SECRET_PENDING_DELETION if already scheduled; STORE_FAILURE
+     */
+    public SecretMetadata scheduleDeletion(String projectId, String secretName, int recoveryWindowDays) {
+        SecretKey key = key(projectId, secretName);
+        Inputs.recoveryWindowDays(recoveryWindowDays);
+        for (int attempt = 1; ; attempt++) {
+            SecretSnapshot s = planned(key, snapshot -> snapshot).snapshot();
+            Instant now = now();
+            Instant deletion = now.plus(Duration.ofDays(recoveryWindowDays));
+            if (setDeletionTime(s, deletion, "schedule deletion")) {
+                LOG.info("secret {}/{}: deletion scheduled for {} (revision {})", key.projectId(), key.secretName(),
+                        deletion, s.revision() + 1);
+                publishLifecycle(StageEvent.Operation.SCHEDULE_DELETION, key, now);
+                return metadata(key, s.createTime(), deletion);
+            }
+            lostRace(key, attempt);
+        }
+    }
+
+    /**
+     * Cancels a scheduled deletion (R8): the secret is {@link SecretState#ENABLED} again with all its versions,
+     * values and stages. Restoring a secret that is not pending deletion changes nothing and returns its metadata
+     * (so a retry is safe). Always decided by the store, never by a cached state. Atomic.
+     *
+     * @param projectId the project (R1)
+     * @param secretName the secret (R2)
+     * @return the secret's metadata, {@link SecretState#ENABLED}
+     * @throws StageException INVALID_PARAMETER (R1, R2); SECRET_NOT_FOUND, also once the deletion time has passed;
+     *                        STORE_FAILURE
+     */
+    public SecretMetadata restoreSecret(String projectId, String secretName) {
+        SecretKey key = key(projectId, secretName);
+        for (int attempt = 1; ; attempt++) {
+            SecretSnapshot s = loadExisting(key, cache != null);
+            if (!s.deletionScheduled()) {
+                return metadata(key, s.createTime(), null);
+            }
+            if (setDeletionTime(s, null, "restore secret")) {
+                LOG.info("secret {}/{}: restored (revision {})", key.projectId(), key.secretName(), s.revision() + 1);
+                publishLifecycle(StageEvent.Operation.RESTORE_SECRET, key, now());
+                return metadata(key, s.createTime(), null);
+            }
+            lostRace(key, attempt);
+        }
+    }
+
+    /**
+     * Reads a secret's own metadata: name, state, create time and, while pending deletion, the deletion time (R8).
+     * Readable while pending deletion. One store read.
+     *
+     * @param projectId the project (R1)
+     * @param secretName the secret (R2)
+     * @return the metadata
+     * @throws StageException INVALID_PARAMETER (R1, R2); SECRET_NOT_FOUND (also past the deletion time);
+     *                        STORE_FAILURE
+     */
+    public SecretMetadata getSecret(String projectId, String secretName) {
+        SecretKey key = key(projectId, secretName);
+        SecretSnapshot s = loadExisting(key);
+        return metadata(key, s.createTime(), s.deletionTime());
+    }
+
+    /**
+     * Lists the first {@value #DEFAULT_LIST_LIMIT} secrets of a project. See {@link #listSecrets(String, String, int)}.
+     *
+     * @param projectId the project (R1)
+     * @return the first page
+     * @throws StageException INVALID_PARAMETER (R1); STORE_FAILURE
+     */
+    public SecretPage listSecrets(String projectId) {
+        return listSecrets(projectId, null, DEFAULT_LIST_LIMIT);
+    }
+
+    /**
+     * Lists a project's secrets in ascending name order ({@link String#compareTo}), one page at a time, as the
+     * provider's list APIs do: pass the {@link SecretPage#nextMarker()} of a page as the {@code marker} of the next
+     * call until it is empty. Secrets pending deletion are listed with their state; secrets past their deletion time
+     * are not. Each entry is read atomically; a secret created or deleted while paging may or may not appear.
+     *
+     * @param projectId the project (R1)
+     * @param marker null for the first page; else only secrets whose names sort after it (a secret name, R2, that
+     *               need not exist)
+     * @param limit 1 to {@value #MAX_LIST_LIMIT} secrets per page
+     * @return the page
+     * @throws StageException INVALID_PARAMETER (R1, a malformed marker, a limit outside 1-1000); STORE_FAILURE
+     */
+    public SecretPage listSecrets(String projectId, String marker, int limit) {
+        Inputs.projectId(projectId);
+        Inputs.marker(marker);
+        Inputs.listLimit(limit);
+        Instant now = now();
+        List<SecretRecord> rows;
+        try {
+            rows = repository.listSecrets(projectId, marker, now, limit + 1);
+        } catch (RuntimeException e) {
+            throw storeFailure("list secrets", new SecretKey(projectId, marker == null ? "*" : marker), e);
+        }
+        int n = Math.min(limit, rows.size());
+        List<SecretMetadata> page = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            SecretRecord r = rows.get(i);
+            page.add(metadata(r.key(), r.createTime(), r.deletionTime()));
+        }
+        Optional<String> next = rows.size() > limit ? Optional.of(page.get(n - 1).name()) : Optional.empty();
+        return new SecretPage(page, next);
+    }
+
+    /**
+     * Removes from the store every secret, in every project, whose deletion time (R8) has passed on the injected
+     * clock. Such secrets are already invisible to every call (and the first call that meets one removes it), so
+     * purging only reclaims storage; a host application may run it on a schedule. Each secret is removed atomically,
+     * with a {@link StageEvent.Operation#PURGE_SECRET} event; a failure stops the purge with what was purged so far
+     * left purged.
+     *
+     * @return how many secrets this call removed (a secret another node purged at the same time counts there)
+     * @throws StageException STORE_FAILURE
+     */
+    public int purgeExpired() {
+        int total = 0;
+        while (true) {
+            Instant now = now();
+            List<SecretRecord> due;
+            try {
+                due = store.listDeletionsDue(now, PURGE_BATCH);
+            } catch (RuntimeException e) {
+                throw storeFailure("find secrets due for purging", new SecretKey("*", "*"), e);
+            }
+            int purged = 0;
+            for (SecretRecord r : due) {
+                Optional<SecretSnapshot> s = load(r.key(), "read secret", store);
+                if (s.isPresent() && expired(s.get().deletionTime()) && purge(s.get())) {
+                    purged++;
+                }
+            }
+            total += purged;
+            if (purged == 0 || due.size() < PURGE_BATCH) {
+                return total;
+            }
+        }
+    }
+
+    private boolean setDeletionTime(SecretSnapshot s, Instant deletionTime, String what) {
+        try {
+            return repository.setDeletionTime(s.key(), s.revision(), deletionTime);
+        } catch (RuntimeException e) {
+            throw storeFailure(what, s.key(), e);
+        }
+    }
+
+    /** R8: the deletion time has come (at that instant the secret is gone). */
+    private boolean expired(Instant deletionTime) {
+        return deletionTime != null && clock.millis() >= deletionTime.toEpochMilli();
+    }
+
+    /** R8, R22: a secret pending deletion refuses every change, after SECRET_NOT_FOUND and before the rest. */
+    private static void refusePending(SecretSnapshot s) {
+        if (s.deletionScheduled()) {
+            throw new StageException(ErrorCode.SECRET_PENDING_DELETION, "secret " + s.key().secretName()
+                    + " in project " + s.key().projectId() + " is pending deletion until " + s.deletionTime()
+                    + "; restore it first (R8)");
+        }
+    }
+
+    /**
+     * Removes a secret past its deletion time, if it is still at the snapshot's revision.
+     *
+     * @return whether this call removed it
+     */
+    private boolean purge(SecretSnapshot s) {
+        SecretKey key = s.key();
+        boolean deleted;
+        try {
+            deleted = repository.delete(key, s.revision());
+        } catch (RuntimeException e) {
+            throw storeFailure("purge secret", key, e);
+        }
+        if (deleted) {
+            LOG.info("secret {}/{}: purged, its deletion time {} has passed (R8)", key.projectId(), key.secretName(),
+                    s.deletionTime());
+            publishDeletion(StageEvent.Operation.PURGE_SECRET, s);
+        }
+        return deleted;
+    }
+
+    private static SecretMetadata metadata(SecretKey key, Instant createTime, Instant deletionTime) {
+        return new SecretMetadata(key.secretName(), deletionTime == null ? SecretState.ENABLED
+                : SecretState.PENDING_DELETION, createTime, Optional.ofNullable(deletionTime));
     }
 
     // ---------------------------------------------------------------- versions (R9-R16)
@@ -245,7 +497,7 @@ public final class StageManager {
      * @param secretName the secret (R2)
      * @param value the value (R7)
      * @return the new version, with the stages it holds
-     * @throws StageException INVALID_PARAMETER (R1, R2, R7); SECRET_NOT_FOUND; STORE_FAILURE
+     * @throws StageException INVALID_PARAMETER (R1, R2, R7); SECRET_NOT_FOUND; SECRET_PENDING_DELETION (R8); STORE_FAILURE
      */
     public SecretVersion putVersion(String projectId, String secretName, SecretValue value) {
         return putVersion(projectId, secretName, value, DEFAULT_STAGES);
@@ -262,7 +514,8 @@ public final class StageManager {
      * @param value the value (R7)
      * @return the new version, with the stages it holds
      * @throws StageException INVALID_PARAMETER (R1-R3, R7, R10); BUILT_IN_STAGE if {@code SYSPREVIOUS} is named
-     *                        (R13); SECRET_NOT_FOUND; STAGE_LIMIT_EXCEEDED (R14); STORE_FAILURE
+     *                        (R13); SECRET_NOT_FOUND; SECRET_PENDING_DELETION (R8);
+     *                        STAGE_LIMIT_EXCEEDED (R14); STORE_FAILURE
      */
     public SecretVersion putVersion(String projectId, String secretName, SecretValue value, Set<String> stages) {
         return put(projectId, secretName, value, stages, null);
@@ -282,7 +535,8 @@ public final class StageManager {
      * @param clientToken 1-64 characters of {@code [A-Za-z0-9_-]}, unique per put the caller means
      * @return the new version, or the one put earlier with the same token and value
      * @throws StageException INVALID_PARAMETER (R1-R3, R7, R10, a malformed token, or a token used with another
-     *                        value); BUILT_IN_STAGE (R13); SECRET_NOT_FOUND; STAGE_LIMIT_EXCEEDED (R14);
+     *                        value); BUILT_IN_STAGE (R13); SECRET_NOT_FOUND; SECRET_PENDING_DELETION
+     *                        (R8); STAGE_LIMIT_EXCEEDED (R14);
      *                        STORE_FAILURE
      */
     public SecretVersion putVersion(String projectId, String secretName, SecretValue value, Set<String> stages,
@@ -346,7 +600,8 @@ public final class StageManager {
      * @param projectId the project (R1)
      * @param secretName the secret (R2)
      * @return the result
-     * @throws StageException INVALID_PARAMETER (R1, R2, R4); SECRET_NOT_FOUND; VERSION_NOT_FOUND; STORE_FAILURE
+     * @throws StageException INVALID_PARAMETER (R1, R2, R4); SECRET_NOT_FOUND; SECRET_PENDING_DELETION (R8: values
+     *                        are hidden); VERSION_NOT_FOUND; STORE_FAILURE
      */
     public SecretVersion getVersion(String projectId, String secretName, String versionIdOrLatest) {
         SecretKey key = key(projectId, secretName);
@@ -364,7 +619,8 @@ public final class StageManager {
      * @param secretName the secret (R2)
      * @param stageName the stage (R3)
      * @return the result
-     * @throws StageException INVALID_PARAMETER (R1-R3); SECRET_NOT_FOUND; STAGE_NOT_FOUND; STORE_FAILURE
+     * @throws StageException INVALID_PARAMETER (R1-R3); SECRET_NOT_FOUND; SECRET_PENDING_DELETION (R8: values are
+     *                        hidden); STAGE_NOT_FOUND; STORE_FAILURE
      */
     public SecretVersion getVersionByStage(String projectId, String secretName, String stageName) {
         SecretKey key = key(projectId, secretName);
@@ -430,6 +686,10 @@ public final class StageManager {
         if (!lookup.secretExists()) {
             throw secretNotFound(key);
         }
+        if (expired(lookup.deletionTime())) {
+            loadExisting(key); // R8: gone; purges it and throws SECRET_NOT_FOUND
+            throw secretNotFound(key);
+        }
         if (lookup.stage() == null) {
             throw StageRules.stageNotFound(key, stageName);
         }
@@ -447,7 +707,8 @@ public final class StageManager {
      * @param versionId the version to attach the stage to (R4; not {@code latest})
      * @return the stage as it is after the update
      * @throws StageException INVALID_PARAMETER (R1-R4, {@code latest} included); BUILT_IN_STAGE for
-     *                        {@code SYSPREVIOUS} (R13); SECRET_NOT_FOUND; VERSION_NOT_FOUND;
+     *                        {@code SYSPREVIOUS} (R13); SECRET_NOT_FOUND;
+     *                        SECRET_PENDING_DELETION (R8); VERSION_NOT_FOUND;
      *                        STAGE_LIMIT_EXCEEDED (R14); STORE_FAILURE
      */
     public Stage updateStage(String projectId, String secretName, String stageName, String versionId) {
@@ -468,7 +729,8 @@ public final class StageManager {
      * @param stageName the stage (R3)
      * @param versionId the version to attach the stage to (R4; not {@code latest})
      * @return the stage as it is after the update
-     * @throws StageException INVALID_PARAMETER; BUILT_IN_STAGE (R13); SECRET_NOT_FOUND; VERSION_NOT_FOUND;
+     * @throws StageException INVALID_PARAMETER; BUILT_IN_STAGE (R13); SECRET_NOT_FOUND;
+     *                        SECRET_PENDING_DELETION (R8); VERSION_NOT_FOUND;
      *                        CONFLICT (R20); STAGE_LIMIT_EXCEEDED (R14); STORE_FAILURE
      */
     public Stage updateStage(String projectId, String secretName, String stageName, String versionId,
@@ -507,7 +769,8 @@ public final class StageManager {
      * @param secretName the secret (R2)
      * @param stageName the stage (R3)
      * @throws StageException INVALID_PARAMETER (R1-R3); BUILT_IN_STAGE for {@code SYSCURRENT} and
-     *                        {@code SYSPREVIOUS}; SECRET_NOT_FOUND; STAGE_NOT_FOUND; STORE_FAILURE
+     *                        {@code SYSPREVIOUS}; SECRET_NOT_FOUND; SECRET_PENDING_DELETION (R8);
+     *                        STAGE_NOT_FOUND; STORE_FAILURE
      */
     public void deleteStage(String projectId, String secretName, String stageName) {
         SecretKey key = key(projectId, secretName);
@@ -576,6 +839,7 @@ public final class StageManager {
     private SecretVersion readVersion(SecretKey key, String stage, long number, String versionId) {
         while (true) {
             SecretSnapshot s = loadExisting(key);
+            refusePending(s); // R8: values are hidden; R22: before VERSION_NOT_FOUND and STAGE_NOT_FOUND
             VersionRecord v;
             if (stage != null) {
                 StageRecord holder = s.stages().get(stage);
@@ -604,7 +868,11 @@ public final class StageManager {
      * Plans a write from the current snapshot. With a cache, a refusal computed from a cached snapshot is confirmed
      * against the store before it stands (a success needs no confirmation: the store's revision check does that).
      */
-    private <T> Planned<T> planned(SecretKey key, java.util.function.Function<SecretSnapshot, T> planner) {
+    private <T> Planned<T> planned(SecretKey key, java.util.function.Function<SecretSnapshot, T> rulePlanner) {
+        java.util.function.Function<SecretSnapshot, T> planner = snapshot -> {
+            refusePending(snapshot);
+            return rulePlanner.apply(snapshot);
+        };
         SecretSnapshot s = loadExisting(key);
         try {
             return new Planned<>(s, planner.apply(s));
@@ -644,7 +912,7 @@ public final class StageManager {
                 evicted, time == null ? now() : time));
     }
 
-    private void publishDeletion(SecretSnapshot s) {
+    private void publishDeletion(StageEvent.Operation operation, SecretSnapshot s) {
         if (listeners.isEmpty()) {
             return;
         }
@@ -654,8 +922,15 @@ public final class StageManager {
         }
         List<String> versions = new ArrayList<>();
         s.versions().forEach(v -> versions.add(v.id()));
-        notifyListeners(new StageEvent(StageEvent.Operation.DELETE_SECRET, s.key().projectId(), s.key().secretName(),
+        notifyListeners(new StageEvent(operation, s.key().projectId(), s.key().secretName(),
                 moves, List.of(), versions, now()));
+    }
+
+    private void publishLifecycle(StageEvent.Operation operation, SecretKey key, Instant time) {
+        if (!listeners.isEmpty()) {
+            notifyListeners(new StageEvent(operation, key.projectId(), key.secretName(), List.of(), List.of(),
+                    List.of(), time));
+        }
     }
 
     private static Optional<String> holderId(SecretSnapshot before, String stage) {
@@ -686,6 +961,10 @@ public final class StageManager {
         }
     }
 
+    /**
+     * Reads a secret that exists: SECRET_NOT_FOUND if absent or past its deletion time (R8), in which case it is
+     * purged on the way (best effort: a failure to purge is logged, the secret is gone for the caller either way).
+     */
     private SecretSnapshot loadExisting(SecretKey key, boolean fresh) {
         Optional<SecretSnapshot> s;
         try {
@@ -696,7 +975,28 @@ public final class StageManager {
         if (s.isEmpty()) {
             throw secretNotFound(key);
         }
+        if (expired(s.get().deletionTime())) {
+            try {
+                purge(s.get());
+            } catch (StageException e) {
+                LOG.warn("secret {}/{}: past its deletion time, could not be purged now; purgeExpired() will",
+                        key.projectId(), key.secretName(), e);
+            }
+            throw secretNotFound(key);
+        }
         return s.get();
+    }
+
+    private Optional<SecretSnapshot> load(SecretKey key, String what) {
+        return load(key, what, repository);
+    }
+
+    private static Optional<SecretSnapshot> load(SecretKey key, String what, StageRepository from) {
+        try {
+            return from.load(key);
+        } catch (RuntimeException e) {
+            throw storeFailure(what, key, e);
+        }
     }
 
     private static StageException secretNotFound(SecretKey key) {

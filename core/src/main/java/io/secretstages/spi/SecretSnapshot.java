@@ -1,5 +1,6 @@
 package io.secretstages.spi;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -11,16 +12,19 @@ import java.util.TreeSet;
 
 /**
  * The metadata of one secret as a store holds it at one revision: its versions (without values), its stages, the
- * highest version number it ever issued (R4), and a revision that every applied change increments. Immutable.
+ * highest version number it ever issued (R4), a revision that every applied change increments, when it was created,
+ * and when it will be deleted if its deletion is scheduled (R8). Immutable.
  *
  * @param key the secret
  * @param revision the revision, 1 after creation and one more after each applied change
  * @param lastVersionNumber the highest version number ever issued for this secret (removed versions included)
  * @param versions the versions, in ascending number order, unmodifiable
  * @param stages the stages by name, unmodifiable
+ * @param createTime when the secret was created (the create time of v1), millisecond precision
+ * @param deletionTime when the secret's scheduled deletion takes effect (R8), or null if none is scheduled
  */
 public record SecretSnapshot(SecretKey key, long revision, long lastVersionNumber, List<VersionRecord> versions,
-                             Map<String, StageRecord> stages) {
+                             Map<String, StageRecord> stages, Instant createTime, Instant deletionTime) {
 
     /**
      * Makes unmodifiable copies of the collections (no copy is made of one that is already unmodifiable).
@@ -30,10 +34,34 @@ public record SecretSnapshot(SecretKey key, long revision, long lastVersionNumbe
      * @param lastVersionNumber the highest version number ever issued for this secret (removed versions included)
      * @param versions the versions, in ascending number order, unmodifiable
      * @param stages the stages by name, unmodifiable
+     * @param createTime when the secret was created (the create time of v1), millisecond precision
+     * @param deletionTime when the secret's scheduled deletion takes effect (R8), or null if none is scheduled
      */
     public SecretSnapshot {
         versions = List.copyOf(versions);
         stages = Map.copyOf(stages);
+        java.util.Objects.requireNonNull(createTime, "createTime");
+    }
+
+    /** @return whether a deletion is scheduled (R8): the secret is pending deletion, or past its window */
+    public boolean deletionScheduled() {
+        return deletionTime != null;
+    }
+
+    /** @return the secret's own row: key, revision, create time, deletion time */
+    public SecretRecord record() {
+        return new SecretRecord(key, revision, createTime, deletionTime);
+    }
+
+    /**
+     * Builds the snapshot a store holds right after {@link StageRepository#setDeletionTime} applied to this one:
+     * the same versions and stages, the revision incremented. The reference semantics of that method.
+     *
+     * @param newDeletionTime the new deletion time, or null to clear it (restore)
+     * @return the next snapshot
+     */
+    public SecretSnapshot withDeletionTime(Instant newDeletionTime) {
+        return new SecretSnapshot(key, revision + 1, lastVersionNumber, versions, stages, createTime, newDeletionTime);
     }
 
     /**
@@ -78,7 +106,8 @@ public record SecretSnapshot(SecretKey key, long revision, long lastVersionNumbe
         if (!change.creates()) {
             throw new IllegalArgumentException("not a creating change");
         }
-        SecretSnapshot empty = new SecretSnapshot(change.key(), SecretChange.CREATE, 0, List.of(), Map.of());
+        SecretSnapshot empty = new SecretSnapshot(change.key(), SecretChange.CREATE, 0, List.of(), Map.of(),
+                change.newVersion().orElseThrow().createTime(), null);
         return empty.applyChecked(change);
     }
 
@@ -127,7 +156,8 @@ public record SecretSnapshot(SecretKey key, long revision, long lastVersionNumbe
                 newStages.put(s.name(), s);
             }
         }
-        SecretSnapshot next = new SecretSnapshot(key, revision + 1, last, newVersions, newStages);
+        SecretSnapshot next = new SecretSnapshot(key, revision + 1, last, newVersions, newStages, createTime,
+                deletionTime);
         for (StageRecord s : next.stages.values()) {
             if (next.version(s.versionNumber()).isEmpty()) {
                 throw new IllegalStateException("stage " + s.name() + " would name a missing version (I1)");

@@ -2,6 +2,8 @@ package io.secretstages.spi;
 
 import io.secretstages.SecretValue;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -44,7 +46,8 @@ public interface StageRepository {
      */
     default StageLookup loadStage(SecretKey key, String stageName) {
         Optional<SecretSnapshot> s = load(key);
-        return s.isEmpty() ? StageLookup.SECRET_NOT_FOUND : StageLookup.of(s.get().stages().get(stageName));
+        return s.isEmpty() ? StageLookup.SECRET_NOT_FOUND
+                : StageLookup.of(s.get().stages().get(stageName), s.get().deletionTime());
     }
 
     /**
@@ -81,4 +84,43 @@ public interface StageRepository {
      * @throws StoreException if the store failed; nothing changed then
      */
     boolean delete(SecretKey key, long expectedRevision);
+
+    /**
+     * Sets or clears a secret's scheduled deletion time (R8) atomically, if it is still at
+     * {@code expectedRevision}, and increments its revision; versions and stages stay as they are
+     * ({@link SecretSnapshot#withDeletionTime} is the reference semantics). The manager decides when; the store only
+     * records it.
+     *
+     * @param key the secret
+     * @param expectedRevision the revision read before
+     * @param deletionTime the new deletion time, or null to clear it (a restore)
+     * @return {@code true} if applied; {@code false} if the secret was at another revision or absent
+     * @throws StoreException if the store failed; nothing changed then
+     */
+    boolean setDeletionTime(SecretKey key, long expectedRevision, Instant deletionTime);
+
+    /**
+     * Lists a project's secrets in ascending name order ({@link String#compareTo}, which for the names R2 allows is
+     * the byte order), leaving out those whose deletion time is at or before {@code activeAt}. Each record is read
+     * atomically; the list as a whole need not be one snapshot.
+     *
+     * @param projectId the project
+     * @param afterName only names strictly after this one, or null to start at the first
+     * @param activeAt secrets with a deletion time at or before this instant are left out
+     * @param limit the most records to return, at least 1
+     * @return up to {@code limit} records
+     * @throws StoreException if the store failed
+     */
+    List<SecretRecord> listSecrets(String projectId, String afterName, Instant activeAt, int limit);
+
+    /**
+     * Finds secrets, in any project, whose deletion time is at or before {@code asOf}: those the manager's
+     * {@code purgeExpired} deletes. In any order.
+     *
+     * @param asOf the instant
+     * @param limit the most records to return, at least 1
+     * @return up to {@code limit} records
+     * @throws StoreException if the store failed
+     */
+    List<SecretRecord> listDeletionsDue(Instant asOf, int limit);
 }

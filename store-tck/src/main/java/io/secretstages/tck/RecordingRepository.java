@@ -3,11 +3,14 @@ package io.secretstages.tck;
 import io.secretstages.SecretValue;
 import io.secretstages.spi.SecretChange;
 import io.secretstages.spi.SecretKey;
+import io.secretstages.spi.SecretRecord;
 import io.secretstages.spi.SecretSnapshot;
 import io.secretstages.spi.StageLookup;
 import io.secretstages.spi.StageRepository;
 import io.secretstages.spi.StoreException;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -84,5 +87,32 @@ public final class RecordingRepository implements StageRepository {
             throw new StoreException("injected write failure");
         }
         return delegate.delete(key, expectedRevision);
+    }
+
+    @Override
+    public boolean setDeletionTime(SecretKey key, long expectedRevision, Instant deletionTime) {
+        calls.incrementAndGet();
+        if (failWrites) {
+            throw new StoreException("injected write failure");
+        }
+        return delegate.setDeletionTime(key, expectedRevision, deletionTime);
+    }
+
+    @Override
+    public List<SecretRecord> listSecrets(String projectId, String afterName, Instant activeAt, int limit) {
+        calls.incrementAndGet();
+        if (failReads) {
+            throw new StoreException("injected read failure");
+        }
+        return delegate.listSecrets(projectId, afterName, activeAt, limit);
+    }
+
+    @Override
+    public List<SecretRecord> listDeletionsDue(Instant asOf, int limit) {
+        calls.incrementAndGet();
+        if (failReads) {
+            throw new StoreException("injected read failure");
+        }
+        return delegate.listDeletionsDue(asOf, limit);
     }
 }

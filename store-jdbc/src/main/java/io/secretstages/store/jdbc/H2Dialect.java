@@ -2,7 +2,10 @@ package io.secretstages.store.jdbc;
 
 import java.sql.SQLException;
 
-/** H2 2.x: {@code MERGE ... KEY} for the upsert; lock timeouts and concurrent-update errors are lost races. */
+/**
+ * H2 2.x: {@code MERGE ... KEY} for the upsert; lock timeouts and concurrent-update errors are lost races. H2 compares
+ * strings with {@link String#compareTo} unless a collation is set, so names sort in byte order as they are.
+ */
 final class H2Dialect extends SqlDialect {
     /** H2 error codes: CONCURRENT_UPDATE_1 (90131), LOCK_TIMEOUT_1 (50200), DEADLOCK_1 (40001). */
     private static final int CONCURRENT_UPDATE = 90131;

@@ -4,6 +4,7 @@ import io.secretstages.SecretValue;
 import io.secretstages.spi.NewVersion;
 import io.secretstages.spi.SecretChange;
 import io.secretstages.spi.SecretKey;
+import io.secretstages.spi.SecretRecord;
 import io.secretstages.spi.SecretSnapshot;
 import io.secretstages.spi.StageLookup;
 import io.secretstages.spi.StageRecord;
@@ -36,7 +37,8 @@ import java.util.regex.Pattern;
  * A {@link StageRepository} over plain JDBC: H2 (the embedded default) and PostgreSQL, detected from the connection.
  * Safe for any number of repositories, in one JVM or many, over one database: the database is the only coordination.
  *
- * <p><b>Schema.</b> Three tables ({@code ss_secrets} with a revision, {@code ss_versions} with values written once,
+ * <p><b>Schema.</b> Three tables ({@code ss_secrets} with a revision, create and deletion times (R8),
+ * {@code ss_versions} with values written once,
  * {@code ss_stages}); the DDL ships as classpath resources {@code /io/secretstages/store/jdbc/schema-h2.sql} and
  * {@code schema-postgresql.sql}. Apply it with your migration tool, or let {@link Builder#initializeSchema(boolean)}
  * apply it (idempotently) at build time.
@@ -164,6 +166,8 @@ public final class JdbcStageRepository implements StageRepository {
         long last = rs.getLong(2);
         List<VersionRecord> versions = new ArrayList<>();
         Map<String, StageRecord> stages = new HashMap<>();
+        Instant createTime = instantOrNull(rs, 8);
+        Instant deletionTime = instantOrNull(rs, 9);
         long previous = -1;
         do {
             long number = rs.getLong(3);
@@ -179,7 +183,21 @@ public final class JdbcStageRepository implements StageRepository {
                 stages.put(stage, new StageRecord(stage, number, Instant.ofEpochMilli(rs.getLong(6))));
             }
         } while (rs.next());
-        return new SecretSnapshot(key, revision, last, versions, stages);
+        if (createTime == null) { // a row from before the column existed that the schema update did not fill
+            createTime = versions.isEmpty() ? Instant.EPOCH : versions.get(0).createTime();
+        }
+        return new SecretSnapshot(key, revision, last, versions, stages, createTime, deletionTime);
+    }
+
+    private static Instant instantOrNull(ResultSet rs, int column) throws SQLException {
+        long millis = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
+    }
+
+    private static SecretRecord secretRecord(SecretKey key, ResultSet rs, int firstColumn) throws SQLException {
+        Instant created = instantOrNull(rs, firstColumn + 1);
+        return new SecretRecord(key, rs.getLong(firstColumn), created == null ? Instant.EPOCH : created,
+                instantOrNull(rs, firstColumn + 2));
     }
 
     @Override
@@ -193,8 +211,9 @@ public final class JdbcStageRepository implements StageRepository {
                 return StageLookup.SECRET_NOT_FOUND;
             }
             long number = rs.getLong(1);
-            return rs.wasNull() ? StageLookup.STAGE_NOT_FOUND
-                    : StageLookup.of(new StageRecord(stageName, number, Instant.ofEpochMilli(rs.getLong(2))));
+            StageRecord stage = rs.wasNull() ? null
+                    : new StageRecord(stageName, number, Instant.ofEpochMilli(rs.getLong(2)));
+            return StageLookup.of(stage, instantOrNull(rs, 3));
         });
     }
 
@@ -253,6 +272,7 @@ public final class JdbcStageRepository implements StageRepository {
                 try (PreparedStatement ps = c.prepareStatement(sql.insertSecret)) {
                     bindKey(ps, key);
                     ps.setLong(3, newNumber);
+                    ps.setLong(4, change.newVersion().orElseThrow().createTime().toEpochMilli());
                     ps.executeUpdate();
                 } catch (SQLException e) {
                     if (dialect.isUniqueViolation(e)) {
@@ -299,6 +319,52 @@ public final class JdbcStageRepository implements StageRepository {
                 }
             }
             return true;
+        });
+    }
+
+    @Override
+    public boolean setDeletionTime(SecretKey key, long expectedRevision, Instant deletionTime) {
+        return inTransaction("set a deletion time", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.setDeletionTime)) {
+                if (deletionTime == null) {
+                    ps.setNull(1, java.sql.Types.BIGINT);
+                } else {
+                    ps.setLong(1, deletionTime.toEpochMilli());
+                }
+                bindKey(ps, 2, key);
+                ps.setLong(4, expectedRevision);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public List<SecretRecord> listSecrets(String projectId, String afterName, Instant activeAt, int limit) {
+        return query("list secrets", sql.listSecrets, ps -> {
+            ps.setString(1, projectId);
+            ps.setString(2, afterName == null ? "" : afterName);
+            ps.setLong(3, activeAt.toEpochMilli());
+            ps.setInt(4, limit);
+        }, rs -> {
+            List<SecretRecord> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(secretRecord(new SecretKey(projectId, rs.getString(1)), rs, 2));
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public List<SecretRecord> listDeletionsDue(Instant asOf, int limit) {
+        return query("find secrets due for deletion", sql.listDeletionsDue, ps -> {
+            ps.setLong(1, asOf.toEpochMilli());
+            ps.setInt(2, limit);
+        }, rs -> {
+            List<SecretRecord> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(secretRecord(new SecretKey(rs.getString(1), rs.getString(2)), rs, 3));
+            }
+            return out;
         });
     }
 
@@ -381,8 +447,12 @@ public final class JdbcStageRepository implements StageRepository {
     }
 
     private static void bindKey(PreparedStatement ps, SecretKey key) throws SQLException {
-        ps.setString(1, key.projectId());
-        ps.setString(2, key.secretName());
+        bindKey(ps, 1, key);
+    }
+
+    private static void bindKey(PreparedStatement ps, int first, SecretKey key) throws SQLException {
+        ps.setString(first, key.projectId());
+        ps.setString(first + 1, key.secretName());
     }
 
     /** Binds the rest of one row of a batch, after the key's two parameters. */

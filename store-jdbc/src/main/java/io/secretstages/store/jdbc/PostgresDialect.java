@@ -41,6 +41,11 @@ final class PostgresDialect extends SqlDialect {
     }
 
     @Override
+    String byteOrder(String column) {
+        return column + " COLLATE \"C\"";
+    }
+
+    @Override
     String schemaLock() {
         return "SELECT pg_advisory_xact_lock(7512938471)";
     }

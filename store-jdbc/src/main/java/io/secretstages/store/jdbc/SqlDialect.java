@@ -51,6 +51,15 @@ public abstract class SqlDialect {
         return null;
     }
 
+    /**
+     * @param column a name column
+     * @return the column as an expression that compares and sorts by byte order ({@link String#compareTo} for the
+     *         ASCII names R2 allows), for listing
+     */
+    String byteOrder(String column) {
+        return column;
+    }
+
     /** @return a statement run first in the schema transaction to serialise concurrent initialisation, or null */
     String schemaLock() {
         return null;

@@ -21,6 +21,9 @@ final class Statements {
     final String deleteAllStages;
     final String deleteAllVersions;
     final String deleteSecret;
+    final String setDeletionTime;
+    final String listSecrets;
+    final String listDeletionsDue;
     /** Null where the dialect cannot do it in one statement. */
     final String attachStages;
     final String detachStages;
@@ -32,7 +35,7 @@ final class Statements {
         String key = "project_id = ? AND secret_name = ?";
         // One query returns the secret row, its versions, and the stages each version holds.
         loadSecret = "SELECT s.revision, s.last_version, v.version_number, v.create_time, t.stage_name, t.update_time,"
-                + " v.client_token"
+                + " v.client_token, s.create_time, s.deletion_time"
                 + " FROM " + secrets + " s"
                 + " LEFT JOIN " + versions + " v ON v.project_id = s.project_id AND v.secret_name = s.secret_name"
                 + " LEFT JOIN " + stages + " t ON t.project_id = v.project_id AND t.secret_name = v.secret_name"
@@ -40,12 +43,13 @@ final class Statements {
                 + " WHERE s.project_id = ? AND s.secret_name = ?"
                 + " ORDER BY v.version_number";
         // One row: the secret's key (present iff the secret exists) and the stage, if held.
-        loadStage = "SELECT t.version_number, t.update_time FROM " + secrets + " s"
+        loadStage = "SELECT t.version_number, t.update_time, s.deletion_time FROM " + secrets + " s"
                 + " LEFT JOIN " + stages + " t ON t.project_id = s.project_id AND t.secret_name = s.secret_name"
                 + " AND t.stage_name = ?"
                 + " WHERE s.project_id = ? AND s.secret_name = ?";
         loadValue = "SELECT is_string, secret_value FROM " + versions + " WHERE " + key + " AND version_number = ?";
-        insertSecret = "INSERT INTO " + secrets + " (project_id, secret_name, revision, last_version) VALUES (?, ?, 1, ?)";
+        insertSecret = "INSERT INTO " + secrets + " (project_id, secret_name, revision, last_version, create_time)"
+                + " VALUES (?, ?, 1, ?, ?)";
         casSecret = "UPDATE " + secrets + " SET revision = revision + 1, last_version = GREATEST(last_version, ?) WHERE " + key
                 + " AND revision = ?";
         insertVersion = "INSERT INTO " + versions
@@ -57,6 +61,14 @@ final class Statements {
         deleteAllStages = "DELETE FROM " + stages + " WHERE " + key;
         deleteAllVersions = "DELETE FROM " + versions + " WHERE " + key;
         deleteSecret = "DELETE FROM " + secrets + " WHERE " + key;
+        setDeletionTime = "UPDATE " + secrets + " SET revision = revision + 1, deletion_time = ? WHERE " + key
+                + " AND revision = ?";
+        String name = dialect.byteOrder("secret_name");
+        listSecrets = "SELECT secret_name, revision, create_time, deletion_time FROM " + secrets
+                + " WHERE project_id = ? AND " + name + " > ? AND (deletion_time IS NULL OR deletion_time > ?)"
+                + " ORDER BY " + name + " LIMIT ?";
+        listDeletionsDue = "SELECT project_id, secret_name, revision, create_time, deletion_time FROM " + secrets
+                + " WHERE deletion_time <= ? ORDER BY deletion_time LIMIT ?";
         attachStages = dialect.attachStagesInOneStatement(secrets, stages);
         detachStages = dialect.detachStagesInOneStatement(secrets, stages);
     }

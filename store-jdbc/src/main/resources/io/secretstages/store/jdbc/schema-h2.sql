@@ -8,6 +8,8 @@ CREATE TABLE IF NOT EXISTS ss_secrets (
     secret_name    VARCHAR(64) NOT NULL,
     revision       BIGINT      NOT NULL,
     last_version   BIGINT      NOT NULL,
+    create_time    BIGINT,
+    deletion_time  BIGINT,
     CONSTRAINT ss_secrets_pk PRIMARY KEY (project_id, secret_name)
 );
 
@@ -40,3 +42,12 @@ CREATE TABLE IF NOT EXISTS ss_stages (
 ALTER TABLE ss_versions ADD COLUMN IF NOT EXISTS client_token VARCHAR(64);
 
 CREATE UNIQUE INDEX IF NOT EXISTS ss_versions_token_uk ON ss_versions (project_id, secret_name, client_token);
+
+-- Scheduled deletion (R8): when the secret was created, and when its scheduled deletion takes effect (NULL: none).
+-- The ALTERs upgrade a schema created before the columns existed; the UPDATE fills in create_time there.
+ALTER TABLE ss_secrets ADD COLUMN IF NOT EXISTS create_time BIGINT;
+
+ALTER TABLE ss_secrets ADD COLUMN IF NOT EXISTS deletion_time BIGINT;
+
+UPDATE ss_secrets s SET create_time = (SELECT MIN(v.create_time) FROM ss_versions v
+    WHERE v.project_id = s.project_id AND v.secret_name = s.secret_name) WHERE s.create_time IS NULL;

@@ -60,6 +60,22 @@ class CacheConsistencyTest {
         public boolean delete(SecretKey key, long expectedRevision) {
             return store.delete(key, expectedRevision);
         }
+
+        @Override
+        public boolean setDeletionTime(SecretKey key, long expectedRevision, java.time.Instant deletionTime) {
+            return store.setDeletionTime(key, expectedRevision, deletionTime);
+        }
+
+        @Override
+        public List<io.secretstages.spi.SecretRecord> listSecrets(String projectId, String afterName,
+                                                                   java.time.Instant activeAt, int limit) {
+            return store.listSecrets(projectId, afterName, activeAt, limit);
+        }
+
+        @Override
+        public List<io.secretstages.spi.SecretRecord> listDeletionsDue(java.time.Instant asOf, int limit) {
+            return store.listDeletionsDue(asOf, limit);
+        }
     }
 
     private static long number(String id) {
