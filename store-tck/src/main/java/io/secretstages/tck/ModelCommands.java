@@ -1,6 +1,8 @@
 package io.secretstages.tck;
 
 import io.secretstages.ErrorCode;
+import io.secretstages.SecretMetadata;
+import io.secretstages.SecretState;
 import io.secretstages.SecretValue;
 import io.secretstages.SecretVersion;
 import io.secretstages.Stage;
@@ -23,7 +25,9 @@ import java.util.function.Supplier;
 
 /**
  * Random commands for the stateful model test: every public operation, valid and malformed arguments mixed, run
- * against the library (through a {@link Harness}) and against the {@link ReferenceModel}.
+ * against the library (through a {@link Harness}) and against the {@link ReferenceModel}. The clock moves 1 ms per
+ * command and, with {@link Op#ADVANCE_CLOCK}, by hours to weeks, so that scheduled deletions (R8) run out, on and
+ * around their deadlines.
  */
 public final class ModelCommands {
     private ModelCommands() {
@@ -42,8 +46,23 @@ public final class ModelCommands {
         /** getVersionByStage. */ GET_BY_STAGE,
         /** listVersions. */ LIST_VERSIONS,
         /** getStage. */ GET_STAGE,
-        /** listStages. */ LIST_STAGES
+        /** listStages. */ LIST_STAGES,
+        /** scheduleDeletion (R8). */ SCHEDULE_DELETION,
+        /** restoreSecret (R8). */ RESTORE,
+        /** getSecret. */ GET_SECRET,
+        /** listSecrets. */ LIST_SECRETS,
+        /** purgeExpired (R8). */ PURGE_EXPIRED,
+        /** The clock moves on by hours to weeks, so that recovery windows run out (R8). */ ADVANCE_CLOCK,
+        /** The clock moves to 1 ms before, exactly at, or 1 ms after the last scheduled deletion time (R8). */
+        TO_DEADLINE
     }
+
+    /** Recovery windows in days: valid ones first. */
+    static final List<Integer> WINDOWS = List.of(7, 30, 8, 15, 6, 31, 0);
+    static final int VALID_WINDOWS = 4;
+    private static final long DAY = 86_400_000L;
+    /** Clock moves in milliseconds, landing before, on and after 7-day deadlines (each command adds 1 ms too). */
+    static final List<Long> ADVANCES = List.of(7 * DAY - 2, 7 * DAY - 1, DAY, 30 * DAY, 3_600_000L, 8 * DAY);
 
     /** Valid names come first: shrinking moves towards index 0. */
     static final List<String> PROJECTS = Arrays.asList("p1", "p2", null, "", "p 1", "p/1");
@@ -91,7 +110,10 @@ public final class ModelCommands {
             } else {
                 guard = null;
             }
-            return new Cmd(op, project, secret, stage, version, valueIndex, stageSet, guard);
+            int window = WINDOWS.get(skew(d >> 11, WINDOWS.size(), VALID_WINDOWS));
+            long advance = op == Op.TO_DEADLINE ? ((a >> 11) & 0xff) % 3 - 1
+                    : ADVANCES.get(((a >> 11) & 0xff) % ADVANCES.size());
+            return new Cmd(op, project, secret, stage, version, valueIndex, stageSet, guard, window, advance);
         });
     }
 
@@ -110,9 +132,11 @@ public final class ModelCommands {
         final int valueIndex;
         final List<String> stageSet;
         final Optional<String> guard;
+        final int window;
+        final long advance;
 
         Cmd(Op op, String project, String secret, String stage, String versionId, int valueIndex,
-            List<String> stageSet, Optional<String> guard) {
+            List<String> stageSet, Optional<String> guard, int window, long advance) {
             this.op = op;
             this.project = project;
             this.secret = secret;
@@ -121,6 +145,8 @@ public final class ModelCommands {
             this.valueIndex = valueIndex;
             this.stageSet = stageSet;
             this.guard = guard;
+            this.window = window;
+            this.advance = advance;
         }
 
         /**
@@ -128,7 +154,7 @@ public final class ModelCommands {
          * @return this command aimed at that project
          */
         public Cmd inProject(String logicalProject) {
-            return new Cmd(op, logicalProject, secret, stage, versionId, valueIndex, stageSet, guard);
+            return new Cmd(op, logicalProject, secret, stage, versionId, valueIndex, stageSet, guard, window, advance);
         }
 
         private SecretValue value() {
@@ -137,7 +163,10 @@ public final class ModelCommands {
 
         @Override
         public void run(Harness h) {
-            h.clock.advance(java.time.Duration.ofMillis(1));
+            h.clock.advance(java.time.Duration.ofMillis(op == Op.ADVANCE_CLOCK ? 1 + advance : 1));
+            if (op == Op.TO_DEADLINE && h.lastDeadline != null && h.lastDeadline + advance > h.clock.millis()) {
+                h.clock.set(java.time.Instant.ofEpochMilli(h.lastDeadline + advance));
+            }
             StageManager m = h.manager;
             String p = h.physical(project);
             h.lastOutcome = outcome(() -> {
@@ -178,6 +207,27 @@ public final class ModelCommands {
                         }
                         return out.toString();
                     }
+                    case SCHEDULE_DELETION: {
+                        SecretMetadata scheduled = m.scheduleDeletion(p, secret, window);
+                        h.lastDeadline = scheduled.deletionTime().orElseThrow().toEpochMilli();
+                        return describe(scheduled);
+                    }
+                    case RESTORE:
+                        return describe(m.restoreSecret(p, secret));
+                    case GET_SECRET:
+                        return describe(m.getSecret(p, secret));
+                    case LIST_SECRETS: {
+                        List<String> out = new ArrayList<>();
+                        for (SecretMetadata s : m.listSecrets(p).secrets()) {
+                            out.add(describe(s));
+                        }
+                        return out.toString();
+                    }
+                    case PURGE_EXPIRED:
+                        m.purgeExpired(); // the count includes other examples' secrets on shared storage
+                        return "purged";
+                    case ADVANCE_CLOCK, TO_DEADLINE:
+                        return "advanced";
                     default:
                         throw new AssertionError(op);
                 }
@@ -218,6 +268,13 @@ public final class ModelCommands {
                 case LIST_VERSIONS -> m.listVersions(project, secret);
                 case GET_STAGE -> m.getStage(project, secret, stage);
                 case LIST_STAGES -> m.listStages(project, secret);
+                case SCHEDULE_DELETION -> m.scheduleDeletion(project, secret, window);
+                case RESTORE -> m.restoreSecret(project, secret);
+                case GET_SECRET -> m.getSecret(project, secret);
+                case LIST_SECRETS -> m.listSecrets(project);
+                case PURGE_EXPIRED -> m.purgeExpired();
+                case ADVANCE_CLOCK -> m.advanceClock(advance);
+                case TO_DEADLINE -> m.toDeadline(advance);
                 default -> throw new AssertionError(op);
             }
             return m;
@@ -232,6 +289,16 @@ public final class ModelCommands {
                 case UPDATE, GET_VERSION -> args = (op == Op.UPDATE ? stage + ", " : "") + versionId;
                 case GUARDED_UPDATE -> args = stage + ", " + versionId + ", expect " + guard;
                 case DELETE_STAGE, GET_BY_STAGE, GET_STAGE -> args = String.valueOf(stage);
+                case SCHEDULE_DELETION -> args = window + " days";
+                case ADVANCE_CLOCK, TO_DEADLINE -> {
+                    return op + "(" + advance + " ms)";
+                }
+                case PURGE_EXPIRED -> {
+                    return op + "()";
+                }
+                case LIST_SECRETS -> {
+                    return op + "(" + project + ")";
+                }
                 default -> args = "";
             }
             return op + "(" + project + ", " + secret + (args.isEmpty() ? "" : ", " + args) + ")";
@@ -246,6 +313,11 @@ public final class ModelCommands {
         return v.secretName() + ":" + v.id() + "@" + v.createTime().toEpochMilli() + new TreeSet<>(v.stages());
     }
 
+    static String describe(SecretMetadata s) {
+        return s.name() + " " + s.state() + " created@" + s.createTime().toEpochMilli()
+                + s.deletionTime().map(t -> " deletion@" + t.toEpochMilli()).orElse("");
+    }
+
     static String describe(Stage s) {
         return s.name() + ":" + s.secretName() + ":" + s.versionId() + "@" + s.updateTime().toEpochMilli();
     }
@@ -256,6 +328,8 @@ public final class ModelCommands {
         final MutableClock clock;
         final String prefix;
         String lastOutcome = "";
+        /** The deletion time the last successful scheduleDeletion returned. */
+        Long lastDeadline;
 
         /** @return the outcome of the last command run */
         public String lastOutcome() {
@@ -289,19 +363,23 @@ public final class ModelCommands {
                 for (String secret : SECRETS.subList(0, VALID_SECRETS)) {
                     String p = physical(project);
                     Invariants.checkQuiescent(manager, p, secret);
-                    List<VersionMetadata> versions;
+                    SecretMetadata metadata;
                     try {
-                        versions = manager.listVersions(p, secret);
+                        metadata = manager.getSecret(p, secret);
                     } catch (StageException e) {
                         if (e.code() != ErrorCode.SECRET_NOT_FOUND) {
                             throw e;
                         }
                         continue;
                     }
+                    List<VersionMetadata> versions = manager.listVersions(p, secret);
                     ReferenceModel.Secret s = new ReferenceModel.Secret();
+                    s.createMillis = metadata.createTime().toEpochMilli();
+                    s.deletionMillis = metadata.deletionTime().map(java.time.Instant::toEpochMilli).orElse(null);
+                    boolean enabled = metadata.state() == SecretState.ENABLED;
                     for (VersionMetadata v : versions) {
                         long n = Long.parseLong(v.id().substring(1));
-                        SecretValue value = manager.getVersion(p, secret, v.id()).value();
+                        SecretValue value = enabled ? manager.getVersion(p, secret, v.id()).value() : null;
                         s.versions.put(n, new ReferenceModel.Version(n, v.createTime().toEpochMilli(), value));
                     }
                     for (Stage st : manager.listStages(p, secret)) {

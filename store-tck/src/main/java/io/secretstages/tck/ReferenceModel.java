@@ -35,15 +35,23 @@ public final class ReferenceModel {
     record StageAt(long version, long updateMillis) {
     }
 
-    /** One secret. {@code last} (the highest id issued) is not observable directly and is left out of equality. */
+    /**
+     * One secret. {@code last} (the highest id issued) is not observable directly and is left out of equality; so
+     * are values while the secret is pending deletion (R8 hides them).
+     */
     static final class Secret {
         long last;
+        long createMillis;
+        /** R8: when the scheduled deletion takes effect, or null. */
+        Long deletionMillis;
         final TreeMap<Long, Version> versions = new TreeMap<>();
         final TreeMap<String, StageAt> stages = new TreeMap<>();
 
         Secret copy() {
             Secret c = new Secret();
             c.last = last;
+            c.createMillis = createMillis;
+            c.deletionMillis = deletionMillis;
             c.versions.putAll(versions);
             c.stages.putAll(stages);
             return c;
@@ -59,19 +67,37 @@ public final class ReferenceModel {
             return out;
         }
 
+        /** The versions as the API shows them: without values while pending deletion (R8). */
+        private Map<Long, ?> visibleVersions() {
+            if (deletionMillis == null) {
+                return versions;
+            }
+            TreeMap<Long, Long> out = new TreeMap<>();
+            versions.forEach((n, v) -> out.put(n, v.createMillis));
+            return out;
+        }
+
         @Override
         public boolean equals(Object o) {
-            return o instanceof Secret && versions.equals(((Secret) o).versions) && stages.equals(((Secret) o).stages);
+            if (!(o instanceof Secret)) {
+                return false;
+            }
+            Secret other = (Secret) o;
+            return createMillis == other.createMillis && Objects.equals(deletionMillis, other.deletionMillis)
+                    && visibleVersions().equals(other.visibleVersions()) && stages.equals(other.stages);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(versions, stages);
+            return Objects.hash(createMillis, deletionMillis, stages);
         }
 
         @Override
         public String toString() {
-            StringBuilder sb = new StringBuilder();
+            StringBuilder sb = new StringBuilder("created@" + createMillis);
+            if (deletionMillis != null) {
+                sb.append(" pending until ").append(deletionMillis);
+            }
             versions.forEach((n, v) -> sb.append(" v").append(n).append('@').append(v.createMillis)
                     .append(stagesOf(n)));
             stages.forEach((name, at) -> sb.append(' ').append(name).append("=v").append(at.version).append('@')
@@ -86,6 +112,8 @@ public final class ReferenceModel {
     final TreeMap<String, Secret> secrets = new TreeMap<>();
     String lastOutcome = "";
     long nowMillis;
+    /** The deletion time of the last successful scheduleDeletion, or null. */
+    Long lastDeadline;
 
     /**
      * @param maxStages the manager's stage limit (R14)
@@ -103,6 +131,7 @@ public final class ReferenceModel {
         ReferenceModel c = new ReferenceModel(maxStages, maxVersions, nowMillis);
         secrets.forEach((k, v) -> c.secrets.put(k, v.copy()));
         c.lastOutcome = lastOutcome;
+        c.lastDeadline = lastDeadline;
         return c;
     }
 
@@ -160,6 +189,19 @@ public final class ReferenceModel {
         return s;
     }
 
+    /** R8, R22: a change (or a value read) on a secret pending deletion, after SECRET_NOT_FOUND. */
+    private static Secret notPending(Secret s) {
+        if (s.deletionMillis != null) {
+            throw refuse(ErrorCode.SECRET_PENDING_DELETION);
+        }
+        return s;
+    }
+
+    /** R8: from its deletion time on, a secret is gone. */
+    private void expire() {
+        secrets.values().removeIf(s -> s.deletionMillis != null && s.deletionMillis <= nowMillis);
+    }
+
     private static Version byId(Secret s, String id) {
         for (Version v : s.versions.values()) {
             if (("v" + v.number).equals(id)) {
@@ -190,6 +232,7 @@ public final class ReferenceModel {
 
     /** Runs {@code op} and records its outcome as the library's harness does. */
     private void run(java.util.function.Supplier<String> op) {
+        expire();
         try {
             lastOutcome = "ok " + op.get();
         } catch (Refusal r) {
@@ -203,11 +246,14 @@ public final class ReferenceModel {
         run(() -> {
             requireNames(project, secret);
             requireValue(value);
-            if (secrets.containsKey(project + "/" + secret)) {
+            Secret existing = secrets.get(project + "/" + secret);
+            if (existing != null) {
+                notPending(existing);
                 throw refuse(ErrorCode.SECRET_ALREADY_EXISTS);
             }
             Secret s = new Secret();
             s.last = 1;
+            s.createMillis = nowMillis;
             s.versions.put(1L, new Version(1, nowMillis, value));
             s.stages.put(CURRENT, new StageAt(1, nowMillis));
             secrets.put(project + "/" + secret, s);
@@ -218,7 +264,7 @@ public final class ReferenceModel {
     void deleteSecret(String project, String secret) {
         run(() -> {
             requireNames(project, secret);
-            existing(project, secret);
+            notPending(existing(project, secret));
             secrets.remove(project + "/" + secret);
             return "deleted";
         });
@@ -248,7 +294,7 @@ public final class ReferenceModel {
             if (wanted.contains(PREVIOUS)) {
                 throw refuse(ErrorCode.BUILT_IN_STAGE);
             }
-            Secret s = existing(project, secret);
+            Secret s = notPending(existing(project, secret));
             TreeSet<String> custom = new TreeSet<>();
             for (String st : s.stages.keySet()) {
                 if (!st.equals(CURRENT) && !st.equals(PREVIOUS)) {
@@ -291,7 +337,7 @@ public final class ReferenceModel {
             if (!"latest".equals(idOrLatest) && (idOrLatest == null || !VERSION_ID.matcher(idOrLatest).matches())) {
                 throw refuse(ErrorCode.INVALID_PARAMETER);
             }
-            Secret s = existing(project, secret);
+            Secret s = notPending(existing(project, secret));
             Version v = "latest".equals(idOrLatest) ? s.versions.get(s.stages.get(CURRENT).version) : byId(s, idOrLatest);
             return version(secret, s, v) + " " + describe(v.value);
         });
@@ -300,7 +346,7 @@ public final class ReferenceModel {
     void getVersionByStage(String project, String secret, String stage) {
         run(() -> {
             requireNames(project, secret, stage);
-            Secret s = existing(project, secret);
+            Secret s = notPending(existing(project, secret));
             StageAt at = s.stages.get(stage);
             if (at == null) {
                 throw refuse(ErrorCode.STAGE_NOT_FOUND);
@@ -353,7 +399,7 @@ public final class ReferenceModel {
             if (stage.equals(PREVIOUS)) {
                 throw refuse(ErrorCode.BUILT_IN_STAGE);
             }
-            Secret s = existing(project, secret);
+            Secret s = notPending(existing(project, secret));
             Version target = byId(s, versionId);
             StageAt holder = s.stages.get(stage);
             if (guarded) {
@@ -383,7 +429,7 @@ public final class ReferenceModel {
             if (stage.equals(CURRENT) || stage.equals(PREVIOUS)) {
                 throw refuse(ErrorCode.BUILT_IN_STAGE);
             }
-            Secret s = existing(project, secret);
+            Secret s = notPending(existing(project, secret));
             if (s.stages.remove(stage) == null) {
                 throw refuse(ErrorCode.STAGE_NOT_FOUND);
             }
@@ -399,6 +445,69 @@ public final class ReferenceModel {
             s.stages.forEach((name, at) -> out.add(stage(secret, name, at)));
             return out.toString();
         });
+    }
+
+    private static String metadata(String secret, Secret s) {
+        return secret + (s.deletionMillis == null ? " ENABLED" : " PENDING_DELETION") + " created@" + s.createMillis
+                + (s.deletionMillis == null ? "" : " deletion@" + s.deletionMillis);
+    }
+
+    void scheduleDeletion(String project, String secret, int days) {
+        run(() -> {
+            requireNames(project, secret);
+            if (days < 7 || days > 30) {
+                throw refuse(ErrorCode.INVALID_PARAMETER);
+            }
+            Secret s = notPending(existing(project, secret));
+            s.deletionMillis = nowMillis + days * 86_400_000L;
+            lastDeadline = s.deletionMillis;
+            return metadata(secret, s);
+        });
+    }
+
+    void restoreSecret(String project, String secret) {
+        run(() -> {
+            requireNames(project, secret);
+            Secret s = existing(project, secret);
+            s.deletionMillis = null;
+            return metadata(secret, s);
+        });
+    }
+
+    void getSecret(String project, String secret) {
+        run(() -> {
+            requireNames(project, secret);
+            return metadata(secret, existing(project, secret));
+        });
+    }
+
+    void listSecrets(String project) {
+        run(() -> {
+            requireNames(project);
+            List<String> out = new ArrayList<>();
+            secrets.forEach((key, s) -> {
+                if (key.startsWith(project + "/")) {
+                    out.add(metadata(key.substring(project.length() + 1), s));
+                }
+            });
+            return out.toString();
+        });
+    }
+
+    void purgeExpired() {
+        run(() -> "purged");
+    }
+
+    void toDeadline(long offset) {
+        if (lastDeadline != null && lastDeadline + offset > nowMillis) {
+            nowMillis = lastDeadline + offset;
+        }
+        run(() -> "advanced");
+    }
+
+    void advanceClock(long millis) {
+        nowMillis += millis;
+        run(() -> "advanced");
     }
 
     // ------------------------------------------------------------------ observation
