@@ -76,6 +76,11 @@ class FaultInjectionTest {
                 (m, p) -> m.updateStage(p, "s", Stages.SYSCURRENT, "v2", Optional.of("v1"))));
         out.add(new Scenario("deleteStage", twoVersions, (m, p) -> m.deleteStage(p, "s", "blue")));
         out.add(new Scenario("deleteSecret", twoVersions, (m, p) -> m.deleteSecret(p, "s")));
+        out.add(new Scenario("scheduleDeletion", twoVersions, (m, p) -> m.scheduleDeletion(p, "s", 7)));
+        out.add(new Scenario("restoreSecret", (m, p) -> {
+            twoVersions.run(m, p);
+            m.scheduleDeletion(p, "s", 7);
+        }, (m, p) -> m.restoreSecret(p, "s")));
         return out;
     }
 
@@ -94,7 +99,8 @@ class FaultInjectionTest {
         StringBuilder sb = new StringBuilder();
         try (Connection c = ds.getConnection()) {
             for (String sql : List.of(
-                    "SELECT secret_name, revision, last_version FROM ss_secrets WHERE project_id = ? ORDER BY 1",
+                    "SELECT secret_name, revision, last_version, create_time, deletion_time FROM ss_secrets"
+                            + " WHERE project_id = ? ORDER BY 1",
                     "SELECT secret_name, version_number, create_time, is_string, secret_value FROM ss_versions"
                             + " WHERE project_id = ? ORDER BY 1, 2",
                     "SELECT secret_name, stage_name, version_number, update_time FROM ss_stages"
@@ -187,7 +193,8 @@ class FaultInjectionTest {
             sc.operation.run(m, project);
         } catch (StageException e) {
             assertTrue(Set.of(ErrorCode.SECRET_ALREADY_EXISTS, ErrorCode.CONFLICT, ErrorCode.STAGE_NOT_FOUND,
-                    ErrorCode.SECRET_NOT_FOUND).contains(e.code()), where + " retry: " + e);
+                    ErrorCode.SECRET_NOT_FOUND, ErrorCode.SECRET_PENDING_DELETION).contains(e.code()),
+                    where + " retry: " + e);
         }
         Invariants.checkQuiescent(m, project, "s");
     }

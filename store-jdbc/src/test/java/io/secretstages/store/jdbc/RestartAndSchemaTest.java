@@ -114,9 +114,56 @@ class RestartAndSchemaTest {
     void shippedDdlMatchesWhatTheRepositoryApplies() {
         for (SqlDialect d : List.of(SqlDialect.H2, SqlDialect.POSTGRESQL)) {
             List<String> ddl = JdbcStageRepository.ddl(d, "ss_");
-            assertEquals(5, ddl.size(), d + ": " + ddl);
+            assertEquals(d == SqlDialect.H2 ? 8 : 9, ddl.size(), d + ": " + ddl);
             assertTrue(ddl.get(0).startsWith("CREATE TABLE IF NOT EXISTS ss_secrets"), ddl.get(0));
             assertTrue(JdbcStageRepository.ddl(d, "zz_").get(2).contains("REFERENCES zz_versions"));
+        }
+    }
+
+    /** The tables as the first release created them: no create_time, deletion_time or client_token. */
+    private static final List<String> FIRST_SCHEMA = List.of(
+            "CREATE TABLE old_secrets (project_id VARCHAR(64) NOT NULL, secret_name VARCHAR(64) NOT NULL,"
+                    + " revision BIGINT NOT NULL, last_version BIGINT NOT NULL, PRIMARY KEY (project_id, secret_name))",
+            "CREATE TABLE old_versions (project_id VARCHAR(64) NOT NULL, secret_name VARCHAR(64) NOT NULL,"
+                    + " version_number BIGINT NOT NULL, create_time BIGINT NOT NULL, is_string BOOLEAN NOT NULL,"
+                    + " secret_value %s NOT NULL, PRIMARY KEY (project_id, secret_name, version_number),"
+                    + " FOREIGN KEY (project_id, secret_name) REFERENCES old_secrets (project_id, secret_name))",
+            "CREATE TABLE old_stages (project_id VARCHAR(64) NOT NULL, secret_name VARCHAR(64) NOT NULL,"
+                    + " stage_name VARCHAR(64) NOT NULL, version_number BIGINT NOT NULL, update_time BIGINT NOT NULL,"
+                    + " PRIMARY KEY (project_id, secret_name, stage_name), FOREIGN KEY (project_id, secret_name,"
+                    + " version_number) REFERENCES old_versions (project_id, secret_name, version_number))",
+            "INSERT INTO old_secrets VALUES ('p', 's', 2, 2)",
+            "INSERT INTO old_versions VALUES ('p', 's', 1, 1000, TRUE, %s), ('p', 's', 2, 2000, TRUE, %s)",
+            "INSERT INTO old_stages VALUES ('p', 's', 'SYSCURRENT', 2, 2000), ('p', 's', 'SYSPREVIOUS', 1, 2000)");
+
+    private static void upgradeFromTheFirstSchema(DataSource ds, String binaryType, String bytesLiteral)
+            throws SQLException {
+        try (Connection c = ds.getConnection(); java.sql.Statement st = c.createStatement()) {
+            for (String sql : FIRST_SCHEMA) {
+                st.execute(sql.replace("secret_value %s", "secret_value " + binaryType)
+                        .replace("%s", bytesLiteral));
+            }
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+        }
+        StageManager m = StageManager.builder()
+                .repository(JdbcStageRepository.builder(ds).tablePrefix("old_").initializeSchema(true).build())
+                .build();
+        io.secretstages.SecretMetadata md = m.getSecret("p", "s");
+        assertEquals(java.time.Instant.ofEpochMilli(1000), md.createTime(), "create_time filled in from v1");
+        assertEquals(io.secretstages.SecretState.ENABLED, md.state());
+        assertEquals(SecretValue.ofString("x"), m.getVersion("p", "s", "latest").value());
+        assertEquals("v3", m.putVersion("p", "s", SecretValue.ofString("y"), Set.of("SYSCURRENT"), "token").id());
+        assertEquals(io.secretstages.SecretState.PENDING_DELETION, m.scheduleDeletion("p", "s", 7).state());
+        assertEquals(List.of("s"), m.listSecrets("p").secrets().stream().map(x -> x.name()).toList());
+    }
+
+    @Test
+    void aSchemaFromTheFirstReleaseIsUpgradedInPlace() throws SQLException {
+        upgradeFromTheFirstSchema(TestDatabases.h2("upgrade"), "VARBINARY(32768)", "X'78'");
+        try (HikariDataSource pg = TestDatabases.postgresPool(2, true)) {
+            upgradeFromTheFirstSchema(pg, "BYTEA", "'\\x78'::bytea");
         }
     }
 }

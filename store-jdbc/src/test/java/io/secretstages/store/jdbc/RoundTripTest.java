@@ -67,5 +67,18 @@ class RoundTripTest {
         m.deleteSecret(p, "s");
         assertEquals(List.of("executeQuery", "executeUpdate", "executeUpdate", "executeUpdate", "executeUpdate", "commit"),
                 counting.take(), "deleteSecret: read, CAS, three deletes, commit");
+
+        m.createSecret(p, "r", SecretValue.ofString("x"));
+        counting.take();
+        m.getSecret(p, "r");
+        assertEquals(List.of("executeQuery"), counting.take(), "getSecret: one query");
+        m.scheduleDeletion(p, "r", 7);
+        assertEquals(List.of("executeQuery", "executeUpdate", "commit"), counting.take(),
+                "scheduleDeletion: read, one update, commit");
+        m.restoreSecret(p, "r");
+        assertEquals(List.of("executeQuery", "executeUpdate", "commit"), counting.take(),
+                "restoreSecret: read, one update, commit");
+        m.listSecrets(p);
+        assertEquals(List.of("executeQuery"), counting.take(), "listSecrets: one query per page");
     }
 }
