@@ -75,6 +75,9 @@ public final class BadInputFuzz {
         for (int i = 0; i < 10; i++) {
             manager.updateStage(project, "full", "c" + i, "v1");
         }
+        manager.createSecret(project, "pending", SecretValue.ofString("p"));
+        manager.putVersion(project, "pending", SecretValue.ofString("p2"), Set.of("blue"));
+        manager.scheduleDeletion(project, "pending", 30);
         String before = dump();
         for (int i = 0; i < cases; i++) {
             Case c = next();
@@ -95,7 +98,7 @@ public final class BadInputFuzz {
     /** The project's secrets as the store holds them: snapshots and every value's bytes. */
     private String dump() {
         StringBuilder sb = new StringBuilder();
-        for (String secret : List.of("s", "full")) {
+        for (String secret : List.of("s", "full", "pending")) {
             SecretKey key = new SecretKey(project, secret);
             SecretSnapshot s = store.load(key).orElseThrow();
             sb.append(s).append('\n');
@@ -204,7 +207,7 @@ public final class BadInputFuzz {
     private Case next() {
         String p = project;
         SecretValue ok = SecretValue.ofString("ok");
-        int kind = random.nextInt(100);
+        int kind = random.nextInt(106);
         ErrorCode invalid = ErrorCode.INVALID_PARAMETER;
         if (kind < 55) {
             String bad = badName();
@@ -223,7 +226,11 @@ public final class BadInputFuzz {
                     new Case("guarded updateStage secret, " + d, invalid,
                             () -> manager.updateStage(p, bad, "blue", "v1", Optional.of("v1"))),
                     new Case("deleteStage, " + d, invalid, () -> manager.deleteStage(p, "s", bad)),
-                    new Case("listStages, " + d, invalid, () -> manager.listStages(p, bad)));
+                    new Case("listStages, " + d, invalid, () -> manager.listStages(p, bad)),
+                    new Case("scheduleDeletion, " + d, invalid, () -> manager.scheduleDeletion(p, bad, 7)),
+                    new Case("restoreSecret, " + d, invalid, () -> manager.restoreSecret(bad, "pending")),
+                    new Case("getSecret, " + d, invalid, () -> manager.getSecret(p, bad)),
+                    new Case("listSecrets project, " + d, invalid, () -> manager.listSecrets(bad)));
             return pick(cases);
         }
         if (kind < 65) {
@@ -268,7 +275,11 @@ public final class BadInputFuzz {
                     new Case("put missing secret", ErrorCode.SECRET_NOT_FOUND, () -> manager.putVersion(p, missing, ok)),
                     new Case("update missing secret", ErrorCode.SECRET_NOT_FOUND, () -> manager.updateStage(p, missing, "blue", "v1")),
                     new Case("delete missing secret", ErrorCode.SECRET_NOT_FOUND, () -> manager.deleteSecret(p, missing)),
-                    new Case("missing project", ErrorCode.SECRET_NOT_FOUND, () -> manager.listStages(missing, "s"))));
+                    new Case("missing project", ErrorCode.SECRET_NOT_FOUND, () -> manager.listStages(missing, "s")),
+                    new Case("schedule missing", ErrorCode.SECRET_NOT_FOUND,
+                            () -> manager.scheduleDeletion(p, missing, 7)),
+                    new Case("restore missing", ErrorCode.SECRET_NOT_FOUND, () -> manager.restoreSecret(p, missing)),
+                    new Case("getSecret missing", ErrorCode.SECRET_NOT_FOUND, () -> manager.getSecret(p, missing))));
         }
         if (kind < 93) {
             String unknown = unknownVersionId();
@@ -291,6 +302,34 @@ public final class BadInputFuzz {
                             () -> manager.updateStage(p, "s", "blue", "v1", Optional.of("v1"))),
                     new Case("guarded expecting none", ErrorCode.CONFLICT,
                             () -> manager.updateStage(p, "s", "SYSCURRENT", "v2", Optional.empty()))));
+        }
+        if (kind >= 100 && kind < 103) {
+            int days = random.nextBoolean() ? 6 - random.nextInt(Integer.MAX_VALUE) : 31 + random.nextInt(Integer.MAX_VALUE - 31);
+            int badLimit = random.nextBoolean() ? -random.nextInt(Integer.MAX_VALUE) : 1001 + random.nextInt(1_000_000);
+            String bad = badName();
+            String badMarker = bad == null ? "" : bad; // a null marker is the first page, not bad input
+            return pick(List.of(
+                    new Case("recovery window " + days, invalid, () -> manager.scheduleDeletion(p, "s", days)),
+                    new Case("list limit " + badLimit, invalid, () -> manager.listSecrets(p, null, badLimit)),
+                    new Case("list marker", invalid, () -> manager.listSecrets(p, badMarker, 10))));
+        }
+        if (kind >= 103) {
+            String unknown = unknownVersionId();
+            return pick(List.of(
+                    new Case("put while pending", ErrorCode.SECRET_PENDING_DELETION,
+                            () -> manager.putVersion(p, "pending", ok)),
+                    new Case("update while pending (unknown version too)", ErrorCode.SECRET_PENDING_DELETION,
+                            () -> manager.updateStage(p, "pending", "blue", unknown)),
+                    new Case("deleteStage while pending", ErrorCode.SECRET_PENDING_DELETION,
+                            () -> manager.deleteStage(p, "pending", "blue")),
+                    new Case("schedule while pending", ErrorCode.SECRET_PENDING_DELETION,
+                            () -> manager.scheduleDeletion(p, "pending", 7)),
+                    new Case("create while pending", ErrorCode.SECRET_PENDING_DELETION,
+                            () -> manager.createSecret(p, "pending", ok)),
+                    new Case("delete while pending", ErrorCode.SECRET_PENDING_DELETION,
+                            () -> manager.deleteSecret(p, "pending")),
+                    new Case("value while pending", ErrorCode.SECRET_PENDING_DELETION,
+                            () -> manager.getVersion(p, "pending", unknown))));
         }
         Supplier<Case> limit = () -> new Case("11th custom stage", ErrorCode.STAGE_LIMIT_EXCEEDED,
                 () -> manager.updateStage(p, "full", "c" + (10 + random.nextInt(1000)), "v1"));
