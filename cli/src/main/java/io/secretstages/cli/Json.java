@@ -1,5 +1,6 @@
 package io.secretstages.cli;
 
+import io.secretstages.SecretMetadata;
 import io.secretstages.Stage;
 import io.secretstages.VersionMetadata;
 
@@ -47,6 +48,13 @@ final class Json {
         }
         return "{\"id\":" + string(v.id()) + ",\"create_time\":" + v.createTime().toEpochMilli() + ",\"secret_name\":"
                 + string(v.secretName()) + ",\"version_stages\":" + stages.append(']') + "}";
+    }
+
+    /** {@code {"name":..,"state":..,"create_time":<epoch ms>,"scheduled_delete_time":<epoch ms>|null}} */
+    static String secret(SecretMetadata m) {
+        return "{\"name\":" + string(m.name()) + ",\"state\":" + string(m.state().name()) + ",\"create_time\":"
+                + m.createTime().toEpochMilli() + ",\"scheduled_delete_time\":"
+                + m.deletionTime().map(t -> Long.toString(t.toEpochMilli())).orElse("null") + "}";
     }
 
     static String array(List<String> elements) {

@@ -119,4 +119,26 @@ class StagectlIT {
         assertEquals(2, run(null, "no-such-command").exit);
         assertEquals(2, run(null, "create-secret", "db", url).exit, "a value source is required");
     }
+
+    @Test
+    void scheduledDeletionRestoreAndListingPageByPage() throws Exception {
+        for (String name : List.of("c", "a", "b")) {
+            ok("create-secret", name, url, "--value", "x");
+        }
+        Result page = ok("list-secrets", url, "--limit", "2", "--json");
+        assertTrue(Pattern.matches("\\{\"secrets\":\\[\\{\"name\":\"a\",\"state\":\"ENABLED\",\"create_time\":\\d{13},"
+                + "\"scheduled_delete_time\":null},\\{\"name\":\"b\".*\\],\"page_info\":\\{\"next_marker\":\"b\","
+                + "\"current_count\":2}}\\s*", page.out), page.out);
+        assertTrue(ok("list-secrets", url, "--marker", "b").out.matches("(?s)SECRET.*\\nc\\s+ENABLED.*"));
+        Result scheduled = ok("schedule-deletion", "b", url, "--recovery-days", "7", "--json");
+        assertTrue(scheduled.out.matches("(?s)\\{\"secret\":\\{\"name\":\"b\",\"state\":\"PENDING_DELETION\",.*"
+                + "\"scheduled_delete_time\":\\d{13}}}\\s*"), scheduled.out);
+        Result refused = run(null, "put-version", "b", url, "--value", "y", "--json");
+        assertEquals(Stagectl.REFUSED, refused.exit);
+        assertTrue(refused.err.startsWith("{\"error_code\":\"CSMS.0103\""), refused.err);
+        assertEquals(Stagectl.REFUSED, run(null, "schedule-deletion", "a", url, "--recovery-days", "6").exit);
+        assertTrue(ok("describe-secret", "b", url).out.contains("PENDING_DELETION"));
+        assertTrue(ok("restore-secret", "b", url).out.matches("(?s).*\\nb\\s+ENABLED.*"));
+        assertTrue(ok("purge-expired", url).out.startsWith("purged "));
+    }
 }
