@@ -979,6 +979,33 @@ public abstract class StageRepositoryContract {
         }
 
         @Test
+        void r8_r21_schedulesAndRestoresRaceWithWriters_everyPutIsAppliedWholeOrRefused() throws Exception {
+            create("s");
+            AtomicLong puts = new AtomicLong();
+            AtomicLong refused = new AtomicLong();
+            AtomicLong cycles = new AtomicLong();
+            Workers.run(4, 60, Duration.ofMinutes(5), t -> t == 0 ? () -> {
+                assertEquals(SecretState.PENDING_DELETION, manager.scheduleDeletion(project, "s", 7).state());
+                assertEquals(SecretState.ENABLED, manager.restoreSecret(project, "s").state());
+                cycles.incrementAndGet();
+            } : () -> {
+                try {
+                    manager.putVersion(project, "s", text("x"));
+                    puts.incrementAndGet();
+                } catch (StageException e) {
+                    assertEquals(ErrorCode.SECRET_PENDING_DELETION, e.code(), e::toString);
+                    refused.incrementAndGet();
+                }
+            });
+            assertEquals(SecretState.ENABLED, manager.getSecret(project, "s").state());
+            Invariants.checkQuiescent(manager, project, "s");
+            List<String> ids = ids("s");
+            assertEquals("v" + (puts.get() + 1), ids.get(ids.size() - 1),
+                    "every acknowledged put is there, no refused one: " + puts + " puts, " + refused + " refused, "
+                            + cycles + " schedule/restore cycles");
+        }
+
+        @Test
         void r8_anotherNodeSeesTheScheduleAndTheRestore() {
             StageRepository second = anotherRepositoryOverSameStorage(underlying);
             if (second == null) {
