@@ -54,10 +54,21 @@ final class Inputs {
         }
     }
 
+    /**
+     * String instances recently found valid, by hash: callers usually pass the same instances again (constants,
+     * names held by the application), and a String never changes, so the same instance needs no second check. A
+     * racy read only misses (String's fields are final, and the cache only compares references).
+     */
+    private static final String[] VALID_NAMES = new String[1024];
+
     /** R1-R3 share one alphabet and length. */
     static boolean isName(String s) {
         if (s == null) {
             return false;
+        }
+        int slot = s.hashCode() & (VALID_NAMES.length - 1);
+        if (VALID_NAMES[slot] == s) {
+            return true;
         }
         int n = s.length();
         if (n == 0 || n > 64) {
@@ -69,6 +80,7 @@ final class Inputs {
                 return false;
             }
         }
+        VALID_NAMES[slot] = s;
         return true;
     }
 

@@ -675,23 +675,24 @@ public final class StageManager {
      * @throws StageException INVALID_PARAMETER (R1-R3); SECRET_NOT_FOUND; STAGE_NOT_FOUND; STORE_FAILURE
      */
     public Stage getStage(String projectId, String secretName, String stageName) {
-        SecretKey key = key(projectId, secretName);
+        Inputs.projectId(projectId);
+        Inputs.secretName(secretName);
         Inputs.stageName(stageName);
         StageLookup lookup;
         try {
-            lookup = repository.loadStage(key, stageName);
+            lookup = repository.loadStage(projectId, secretName, stageName);
         } catch (RuntimeException e) {
-            throw storeFailure("read a stage", key, e);
+            throw storeFailure("read a stage", new SecretKey(projectId, secretName), e);
         }
         if (!lookup.secretExists()) {
-            throw secretNotFound(key);
+            throw secretNotFound(new SecretKey(projectId, secretName));
         }
         if (expired(lookup.deletionTime())) {
-            loadExisting(key); // R8: gone; purges it and throws SECRET_NOT_FOUND
-            throw secretNotFound(key);
+            loadExisting(new SecretKey(projectId, secretName)); // R8: gone; purges it, throws SECRET_NOT_FOUND
+            throw secretNotFound(new SecretKey(projectId, secretName));
         }
         if (lookup.stage() == null) {
-            throw StageRules.stageNotFound(key, stageName);
+            throw StageRules.stageNotFound(new SecretKey(projectId, secretName), stageName);
         }
         return StageRules.toStage(secretName, lookup.stage());
     }
@@ -861,7 +862,38 @@ public final class StageManager {
     }
 
     private static VersionMetadata metadata(SecretSnapshot s, VersionRecord v) {
-        return new VersionMetadata(s.key().secretName(), v.id(), v.createTime(), s.stagesOf(v.number()));
+        return new VersionMetadata(s.key().secretName(), v.id(), v.createTime(), stagesOf(s, v.number()));
+    }
+
+    /**
+     * The stages a version holds as an immutable set, built without a sorted intermediate (VersionMetadata keeps an
+     * unordered immutable set; this one is taken as it is).
+     */
+    private static Set<String> stagesOf(SecretSnapshot s, long number) {
+        String first = null;
+        String second = null;
+        List<String> more = null;
+        for (StageRecord st : s.stages().values()) {
+            if (st.versionNumber() != number) {
+                continue;
+            }
+            if (first == null) {
+                first = st.name();
+            } else if (second == null) {
+                second = st.name();
+            } else {
+                if (more == null) {
+                    more = new ArrayList<>();
+                    more.add(first);
+                    more.add(second);
+                }
+                more.add(st.name());
+            }
+        }
+        if (more != null) {
+            return Set.copyOf(more);
+        }
+        return first == null ? Set.of() : second == null ? Set.of(first) : Set.of(first, second);
     }
 
     /**

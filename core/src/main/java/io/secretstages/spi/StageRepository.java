@@ -51,6 +51,20 @@ public interface StageRepository {
     }
 
     /**
+     * {@link #loadStage(SecretKey, String)} without a key object, for stores whose lookup needs none (the in-memory
+     * store answers without allocating). The default builds the key.
+     *
+     * @param projectId the project
+     * @param secretName the secret
+     * @param stageName the stage
+     * @return whether the secret exists and, if a version holds it, the stage; never null
+     * @throws StoreException if the store failed
+     */
+    default StageLookup loadStage(String projectId, String secretName, String stageName) {
+        return loadStage(new SecretKey(projectId, secretName), stageName);
+    }
+
+    /**
      * Reads the value of one version. Values never change once written, so any snapshot that lists the version
      * and this value belong together.
      *

@@ -11,7 +11,6 @@ import io.secretstages.spi.StageRepository;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,76 +21,113 @@ import java.util.concurrent.ConcurrentSkipListSet;
 /**
  * A {@link StageRepository} in this JVM's heap: the embedded default and a fast, faithful fake for tests.
  *
- * <p>Each secret is one immutable entry (its {@link SecretSnapshot} and its values) in a {@link ConcurrentHashMap}.
- * Reads take no lock and copy nothing. A write builds the next entry and installs it with a compare-and-set on the
- * entry it was computed from, so writes are atomic per secret, lost races are reported as {@code false}, and writes
- * to different secrets never wait for each other. Values and snapshots are immutable, so nothing is copied in or
- * out. Nothing is persisted: the state lives as long as the instance.
+ * <p>Each secret is one immutable entry (its {@link SecretSnapshot} and its values) in a {@link ConcurrentHashMap}
+ * per project. Reads take no lock, allocate nothing and copy nothing. A write builds the next entry and installs it
+ * with a compare-and-set on the entry it was computed from, so writes are atomic per secret, lost races are reported
+ * as {@code false}, and writes to different secrets never wait for each other. Values and snapshots are immutable,
+ * so nothing is copied in or out. Nothing is persisted: the state lives as long as the instance.
  *
- * <p>Listing a project's secrets walks a sorted index of names, a skip list kept beside the map and changed only
- * under the map's lock for that key (creates and deletes), so both agree. Finding secrets due for purging (R8) scans
- * every secret.
+ * <p>Listing a project's secrets walks a sorted index of its names, a skip list kept beside the map and changed
+ * only under the map's lock for that name (creates and deletes), so both agree. Finding secrets due for purging (R8)
+ * scans every secret. A project's (small, empty) maps stay once the project was written to.
  */
 public final class InMemoryStageRepository implements StageRepository {
 
-    /** One secret at one revision. Identity equality makes {@link ConcurrentHashMap#replace} a compare-and-set. */
+    /**
+     * One secret at one revision. Identity equality makes {@link ConcurrentHashMap#replace} a compare-and-set. The
+     * answers to {@code loadStage} are built once per revision, in a flat array that a read scans (a secret holds at
+     * most a dozen stages), so that reading a stage allocates nothing and touches few cache lines.
+     */
     private static final class Entry {
         final SecretSnapshot snapshot;
         final Map<Long, SecretValue> values;
+        final StageLookup[] lookups;
+        final StageLookup missing;
 
         Entry(SecretSnapshot snapshot, Map<Long, SecretValue> values) {
             this.snapshot = snapshot;
             this.values = values;
+            Instant deletion = snapshot.deletionTime();
+            StageLookup[] l = new StageLookup[snapshot.stages().size()];
+            int i = 0;
+            for (io.secretstages.spi.StageRecord r : snapshot.stages().values()) {
+                l[i++] = new StageLookup(true, r, deletion);
+            }
+            this.lookups = l;
+            this.missing = StageLookup.of(null, deletion);
+        }
+
+        StageLookup lookup(String stageName) {
+            for (StageLookup l : lookups) {
+                String name = l.stage().name();
+                if (name == stageName || name.equals(stageName)) {
+                    return l;
+                }
+            }
+            return missing;
         }
     }
 
-    private static final Comparator<SecretKey> BY_NAME =
-            Comparator.comparing(SecretKey::projectId).thenComparing(SecretKey::secretName);
+    /** One project's secrets by name, and their names in order. */
+    private static final class Project {
+        final ConcurrentHashMap<String, Entry> secrets = new ConcurrentHashMap<>();
+        final ConcurrentSkipListSet<String> names = new ConcurrentSkipListSet<>();
+    }
 
-    private final ConcurrentHashMap<SecretKey, Entry> secrets = new ConcurrentHashMap<>();
-    /** The keys of {@link #secrets}, sorted, for listing. */
-    private final ConcurrentSkipListSet<SecretKey> names = new ConcurrentSkipListSet<>(BY_NAME);
+    private final ConcurrentHashMap<String, Project> projects = new ConcurrentHashMap<>();
 
     /** Creates an empty store. */
     public InMemoryStageRepository() {
     }
 
+    private Entry entry(String projectId, String secretName) {
+        Project p = projects.get(projectId);
+        return p == null ? null : p.secrets.get(secretName);
+    }
+
     @Override
     public Optional<SecretSnapshot> load(SecretKey key) {
-        Entry e = secrets.get(key);
+        Entry e = entry(key.projectId(), key.secretName());
         return e == null ? Optional.empty() : Optional.of(e.snapshot);
     }
 
     @Override
     public StageLookup loadStage(SecretKey key, String stageName) {
-        Entry e = secrets.get(key);
-        return e == null ? StageLookup.SECRET_NOT_FOUND
-                : StageLookup.of(e.snapshot.stages().get(stageName), e.snapshot.deletionTime());
+        return loadStage(key.projectId(), key.secretName(), stageName);
+    }
+
+    @Override
+    public StageLookup loadStage(String projectId, String secretName, String stageName) {
+        Entry e = entry(projectId, secretName);
+        return e == null ? StageLookup.SECRET_NOT_FOUND : e.lookup(stageName);
     }
 
     @Override
     public Optional<SecretValue> loadValue(SecretKey key, long versionNumber) {
-        Entry e = secrets.get(key);
+        Entry e = entry(key.projectId(), key.secretName());
         return e == null ? Optional.empty() : Optional.ofNullable(e.values.get(versionNumber));
     }
 
     @Override
     public boolean apply(SecretChange change) {
+        SecretKey key = change.key();
         if (change.creates()) {
             NewVersion first = change.newVersion().orElseThrow();
             Entry created = new Entry(SecretSnapshot.created(change), Map.of(first.number(), first.value()));
+            Project p = projects.computeIfAbsent(key.projectId(), k -> new Project());
             boolean[] done = {false};
-            secrets.compute(change.key(), (k, old) -> {
+            p.secrets.compute(key.secretName(), (k, old) -> {
                 if (old != null) {
                     return old;
                 }
-                names.add(k); // under the key's lock, as the removal in delete
+                p.names.add(k); // under the name's lock, as the removal in delete
                 done[0] = true;
                 return created;
             });
             return done[0];
         }
-        Entry current = secrets.get(change.key());
+        Project p = projects.get(key.projectId());
+        Entry current = p == null ? null : p.secrets.get(key.secretName());
         if (current == null || current.snapshot.revision() != change.expectedRevision()) {
             return false;
         }
@@ -102,21 +138,22 @@ public final class InMemoryStageRepository implements StageRepository {
             change.newVersion().ifPresent(v -> next.put(v.number(), v.value()));
             values = Map.copyOf(next);
         }
-        return secrets.replace(change.key(), current, new Entry(current.snapshot.apply(change), values));
+        return p.secrets.replace(key.secretName(), current, new Entry(current.snapshot.apply(change), values));
     }
 
     @Override
     public boolean delete(SecretKey key, long expectedRevision) {
-        Entry current = secrets.get(key);
+        Project p = projects.get(key.projectId());
+        Entry current = p == null ? null : p.secrets.get(key.secretName());
         if (current == null || current.snapshot.revision() != expectedRevision) {
             return false;
         }
         boolean[] done = {false};
-        secrets.computeIfPresent(key, (k, old) -> {
+        p.secrets.computeIfPresent(key.secretName(), (k, old) -> {
             if (old != current) {
                 return old;
             }
-            names.remove(k);
+            p.names.remove(k);
             done[0] = true;
             return null;
         });
@@ -125,23 +162,27 @@ public final class InMemoryStageRepository implements StageRepository {
 
     @Override
     public boolean setDeletionTime(SecretKey key, long expectedRevision, Instant deletionTime) {
-        Entry current = secrets.get(key);
+        Project p = projects.get(key.projectId());
+        Entry current = p == null ? null : p.secrets.get(key.secretName());
         if (current == null || current.snapshot.revision() != expectedRevision) {
             return false;
         }
-        return secrets.replace(key, current, new Entry(current.snapshot.withDeletionTime(deletionTime),
-                current.values));
+        return p.secrets.replace(key.secretName(), current,
+                new Entry(current.snapshot.withDeletionTime(deletionTime), current.values));
     }
 
     @Override
     public List<SecretRecord> listSecrets(String projectId, String afterName, Instant activeAt, int limit) {
-        SecretKey from = new SecretKey(projectId, afterName == null ? "" : afterName);
+        Project p = projects.get(projectId);
         List<SecretRecord> out = new ArrayList<>(Math.min(limit, 64));
-        for (SecretKey k : names.tailSet(from, false)) {
-            if (!k.projectId().equals(projectId) || out.size() == limit) {
+        if (p == null) {
+            return out;
+        }
+        for (String name : afterName == null ? p.names : p.names.tailSet(afterName, false)) {
+            if (out.size() == limit) {
                 break;
             }
-            Entry e = secrets.get(k);
+            Entry e = p.secrets.get(name);
             if (e != null) {
                 SecretSnapshot s = e.snapshot;
                 if (s.deletionTime() == null || s.deletionTime().isAfter(activeAt)) {
@@ -155,12 +196,14 @@ public final class InMemoryStageRepository implements StageRepository {
     @Override
     public List<SecretRecord> listDeletionsDue(Instant asOf, int limit) {
         List<SecretRecord> out = new ArrayList<>();
-        for (Entry e : secrets.values()) {
-            Instant t = e.snapshot.deletionTime();
-            if (t != null && !t.isAfter(asOf)) {
-                out.add(e.snapshot.record());
-                if (out.size() == limit) {
-                    break;
+        for (Project p : projects.values()) {
+            for (Entry e : p.secrets.values()) {
+                Instant t = e.snapshot.deletionTime();
+                if (t != null && !t.isAfter(asOf)) {
+                    out.add(e.snapshot.record());
+                    if (out.size() == limit) {
+                        return out;
+                    }
                 }
             }
         }
@@ -169,11 +212,15 @@ public final class InMemoryStageRepository implements StageRepository {
 
     /** @return the number of secrets held, across all projects */
     public int size() {
-        return secrets.size();
+        int n = 0;
+        for (Project p : projects.values()) {
+            n += p.secrets.size();
+        }
+        return n;
     }
 
     @Override
     public String toString() {
-        return "InMemoryStageRepository[" + secrets.size() + " secrets]";
+        return "InMemoryStageRepository[" + size() + " secrets]";
     }
 }
