@@ -56,6 +56,18 @@ final class CachingRepository implements StageRepository {
         return e == null ? Optional.empty() : Optional.of(e.snapshot);
     }
 
+    /**
+     * @param fromStore set to true if the snapshot was read from the store by this call (a miss), not served cached
+     * @return as {@link #load(SecretKey)}
+     */
+    Optional<SecretSnapshot> load(SecretKey key, boolean[] fromStore) {
+        Entry e = cache.get(key, k -> {
+            fromStore[0] = true;
+            return store.load(k).map(s -> new Entry(s, new ConcurrentHashMap<>())).orElse(null);
+        });
+        return e == null ? Optional.empty() : Optional.of(e.snapshot);
+    }
+
     /** Reads the store, bypassing and refreshing the cache. */
     Optional<SecretSnapshot> loadFresh(SecretKey key) {
         cache.invalidate(key);

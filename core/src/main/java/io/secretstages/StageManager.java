@@ -50,7 +50,9 @@ import static io.secretstages.Stages.SYSPREVIOUS;
  *
  * <p><b>Cache.</b> Built with {@link Builder#cache(CacheSettings)}, the manager serves reads from a Caffeine cache:
  * its own writes are visible to every later read at once, other nodes' writes within the configured staleness, and
- * every write (guarded updates included) is still decided by the store. See {@link CacheSettings}.
+ * every write (guarded updates included) is still decided by the store. See {@link CacheSettings}. Without a read
+ * cache, a manager over a database still keeps the snapshots of the secrets it wrote last, for planning its next
+ * writes without a read ({@link Builder#writeCacheSize(long)}); reads always go to the store then.
  *
  * <p><b>Threads.</b> Instances are thread-safe and meant to be shared. Time comes from the injected {@link Clock}
  * and is kept with millisecond precision (R17).
@@ -62,6 +64,7 @@ public final class StageManager {
     private static final Logger LOG = LoggerFactory.getLogger(StageManager.class);
     private static final Set<String> DEFAULT_STAGES = Set.of(SYSCURRENT);
     private static final int PURGE_BATCH = 100;
+    private static final Duration WRITE_CACHE_TTL = Duration.ofSeconds(30);
 
     /** R8: the shortest recovery window of a scheduled deletion, in days. */
     public static final int MIN_RECOVERY_WINDOW_DAYS = 7;
@@ -72,10 +75,16 @@ public final class StageManager {
     /** {@link #listSecrets(String, String, int)}: the largest page. */
     public static final int MAX_LIST_LIMIT = 1000;
 
+    /** Where reads go: the read cache, or the store. */
     private final StageRepository repository;
-    /** The store itself, under the cache if there is one. */
+    /** The store itself, under any cache. */
     private final StageRepository store;
+    /** The read cache, or null. */
     private final CachingRepository cache;
+    /** Where writes are planned from: the read cache, a cache of recently written snapshots, or null (the store). */
+    private final CachingRepository planning;
+    /** Where writes go: {@link #planning} (which updates itself after the store committed), or the store. */
+    private final StageRepository writer;
     private final Clock clock;
     private final int maxStages;
     private final int maxVersions;
@@ -86,6 +95,15 @@ public final class StageManager {
         this.cache = b.cacheSettings == null ? null : new CachingRepository(b.repository, b.cacheSettings);
         this.repository = cache == null ? b.repository : cache;
         this.store = b.repository;
+        if (cache != null) {
+            this.planning = cache;
+        } else if (b.writeCacheSize > 0 && !b.repository.readsAreCheap()) {
+            this.planning = new CachingRepository(b.repository,
+                    CacheSettings.expireAfterWrite(WRITE_CACHE_TTL).maximumSize(b.writeCacheSize));
+        } else {
+            this.planning = null;
+        }
+        this.writer = planning == null ? store : planning;
         this.clock = b.clock;
         this.maxStages = b.maxStages;
         this.maxVersions = b.maxVersions;
@@ -105,6 +123,7 @@ public final class StageManager {
         private int maxStages = 12;
         private int maxVersions = 20;
         private CacheSettings cacheSettings;
+        private long writeCacheSize = 10_000;
         private final List<StageListener> listeners = new ArrayList<>();
 
         private Builder() {
@@ -132,6 +151,27 @@ public final class StageManager {
          */
         public Builder cache(CacheSettings settings) {
             this.cacheSettings = settings;
+            return this;
+        }
+
+        /**
+         * Sizes the write cache: the snapshots of the secrets this manager wrote most recently, kept so that the next
+         * write to one of them needs no read first (on PostgreSQL a stage move is then one round trip instead of two).
+         * It is never used for reads, and it is always safe: every write is still applied only if the secret is at
+         * the revision it was planned from, so a write planned from a snapshot that another node made stale fails
+         * that check and is planned again from a fresh read; refusals and no-op answers are confirmed against the
+         * store. Not used for stores whose reads are as cheap as a cache ({@link StageRepository#readsAreCheap()},
+         * the in-memory store) or when a read cache is configured (it plays this part).
+         *
+         * @param maximumSize the most snapshots kept (default 10,000); 0 turns the write cache off
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder writeCacheSize(long maximumSize) {
+            if (maximumSize < 0) {
+                throw new IllegalArgumentException("writeCacheSize must not be negative");
+            }
+            this.writeCacheSize = maximumSize;
             return this;
         }
 
@@ -228,7 +268,7 @@ public final class StageManager {
         Instant now = now();
         SecretChange change = rules.createSecret(key, value, now);
         for (int attempt = 1; !apply(change, "create secret"); attempt++) {
-            Optional<SecretSnapshot> existing = load(key, "read secret");
+            Optional<SecretSnapshot> existing = load(key, "read secret", writer); // fresh: a failed create dropped it
             if (existing.isEmpty()) {
                 lostRace(key, attempt); // deleted since: create again
             } else if (expired(existing.get().deletionTime())) {
@@ -258,7 +298,7 @@ public final class StageManager {
             SecretSnapshot s = planned(key, snapshot -> snapshot).snapshot();
             boolean deleted;
             try {
-                deleted = repository.delete(key, s.revision());
+                deleted = writer.delete(key, s.revision());
             } catch (RuntimeException e) {
                 throw storeFailure("delete secret", key, e);
             }
@@ -331,7 +371,7 @@ public final class StageManager {
     public SecretMetadata restoreSecret(String projectId, String secretName) {
         SecretKey key = key(projectId, secretName);
         for (int attempt = 1; ; attempt++) {
-            SecretSnapshot s = loadExisting(key, cache != null);
+            SecretSnapshot s = loadForPlanning(key, true);
             if (!s.deletionScheduled()) {
                 return metadata(key, s.createTime(), null);
             }
@@ -441,7 +481,7 @@ public final class StageManager {
 
     private boolean setDeletionTime(SecretSnapshot s, Instant deletionTime, String what) {
         try {
-            return repository.setDeletionTime(s.key(), s.revision(), deletionTime);
+            return writer.setDeletionTime(s.key(), s.revision(), deletionTime);
         } catch (RuntimeException e) {
             throw storeFailure(what, s.key(), e);
         }
@@ -470,7 +510,7 @@ public final class StageManager {
         SecretKey key = s.key();
         boolean deleted;
         try {
-            deleted = repository.delete(key, s.revision());
+            deleted = writer.delete(key, s.revision());
         } catch (RuntimeException e) {
             throw storeFailure("purge secret", key, e);
         }
@@ -905,16 +945,24 @@ public final class StageManager {
             refusePending(snapshot);
             return rulePlanner.apply(snapshot);
         };
-        SecretSnapshot s = loadExisting(key);
+        boolean[] fromStore = {planning == null};
+        SecretSnapshot s = loadForPlanning(key, fromStore);
+        T plan;
         try {
-            return new Planned<>(s, planner.apply(s));
+            plan = planner.apply(s);
         } catch (StageException refusal) {
-            if (cache == null) {
+            if (fromStore[0]) {
                 throw refusal;
             }
-            SecretSnapshot fresh = loadExisting(key, true);
+            SecretSnapshot fresh = loadForPlanning(key, true);
             return new Planned<>(fresh, planner.apply(fresh));
         }
+        if (!fromStore[0] && plan instanceof StageRules.Plan<?> p && p.change() == null) {
+            // a no-op answer (R18, a repeated client token) from a cached snapshot is confirmed like a refusal
+            SecretSnapshot fresh = loadForPlanning(key, true);
+            return new Planned<>(fresh, planner.apply(fresh));
+        }
+        return new Planned<>(s, plan);
     }
 
     /** A plan and the snapshot it was computed from. */
@@ -982,7 +1030,35 @@ public final class StageManager {
     }
 
     private SecretSnapshot loadExisting(SecretKey key) {
-        return loadExisting(key, false);
+        return existing(key, load(key, "read secret", repository));
+    }
+
+    /** The snapshot a write is planned from: from {@link #planning} if there is one, fresh from the store if asked. */
+    private SecretSnapshot loadForPlanning(SecretKey key, boolean fresh) {
+        if (planning == null) {
+            return existing(key, load(key, "read secret", store));
+        }
+        Optional<SecretSnapshot> s;
+        try {
+            s = fresh ? planning.loadFresh(key) : planning.load(key);
+        } catch (RuntimeException e) {
+            throw storeFailure("read secret", key, e);
+        }
+        return existing(key, s);
+    }
+
+    /** As {@link #loadForPlanning(SecretKey, boolean)} from the cache; {@code fromStore[0]} says if it was a miss. */
+    private SecretSnapshot loadForPlanning(SecretKey key, boolean[] fromStore) {
+        if (planning == null) {
+            return existing(key, load(key, "read secret", store));
+        }
+        Optional<SecretSnapshot> s;
+        try {
+            s = planning.load(key, fromStore);
+        } catch (RuntimeException e) {
+            throw storeFailure("read secret", key, e);
+        }
+        return existing(key, s);
     }
 
     private Optional<SecretValue> loadValue(SecretKey key, long versionNumber) {
@@ -997,13 +1073,7 @@ public final class StageManager {
      * Reads a secret that exists: SECRET_NOT_FOUND if absent or past its deletion time (R8), in which case it is
      * purged on the way (best effort: a failure to purge is logged, the secret is gone for the caller either way).
      */
-    private SecretSnapshot loadExisting(SecretKey key, boolean fresh) {
-        Optional<SecretSnapshot> s;
-        try {
-            s = fresh ? cache.loadFresh(key) : repository.load(key);
-        } catch (RuntimeException e) {
-            throw storeFailure("read secret", key, e);
-        }
+    private SecretSnapshot existing(SecretKey key, Optional<SecretSnapshot> s) {
         if (s.isEmpty()) {
             throw secretNotFound(key);
         }
@@ -1017,10 +1087,6 @@ public final class StageManager {
             throw secretNotFound(key);
         }
         return s.get();
-    }
-
-    private Optional<SecretSnapshot> load(SecretKey key, String what) {
-        return load(key, what, repository);
     }
 
     private static Optional<SecretSnapshot> load(SecretKey key, String what, StageRepository from) {
@@ -1038,7 +1104,7 @@ public final class StageManager {
 
     private boolean apply(SecretChange change, String what) {
         try {
-            return repository.apply(change);
+            return writer.apply(change);
         } catch (RuntimeException e) {
             throw storeFailure(what, change.key(), e);
         }

@@ -92,7 +92,7 @@ public final class BenchmarkSuite {
         ChainedOptionsBuilder o = new OptionsBuilder().include(include)
                 .param("store", stores).param("secrets", secrets.split(",")).param("access", access)
                 .threads(threads).forks(1)
-                .warmupIterations(quick ? 1 : 2).warmupTime(TimeValue.milliseconds(quick ? 200 : 1000))
+                .warmupIterations(quick ? 1 : 5).warmupTime(TimeValue.milliseconds(quick ? 200 : 1000))
                 .measurementIterations(quick ? 1 : 3).measurementTime(TimeValue.milliseconds(quick ? 200 : 1000))
                 .jvmArgsAppend(jvmArgs.toArray(new String[0]))
                 .shouldFailOnError(true);
@@ -163,7 +163,7 @@ public final class BenchmarkSuite {
                 .append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch"))
                 .append("; JDK ").append(System.getProperty("java.version")).append(" (")
                 .append(System.getProperty("java.vm.name")).append(")\n");
-        sb.append("- JMH: 1 fork, ").append(quick ? "1x0.2 s warm-up, 1x0.2 s" : "2x1 s warm-up, 3x1 s")
+        sb.append("- JMH: 1 fork, ").append(quick ? "1x0.2 s warm-up, 1x0.2 s" : "5x1 s warm-up, 3x1 s")
                 .append(" measurement per row; throughput in operations per second over all threads.\n");
         sb.append("- Stores: `memory` InMemoryStageRepository; `h2` JDBC on H2 in memory; `pg` JDBC on PostgreSQL on")
                 .append(" loopback with **fsync=off, synchronous_commit=off** (as in the tests); `pg-durable` with")

@@ -65,6 +65,17 @@ public interface StageRepository {
     }
 
     /**
+     * Whether reading a snapshot costs about as much as a cache lookup (true for a store in this JVM's heap). The
+     * manager then plans writes from the store directly instead of keeping the snapshots it wrote (see
+     * {@code StageManager.Builder.writeCacheSize}). The default is false.
+     *
+     * @return whether reads are as cheap as a cache
+     */
+    default boolean readsAreCheap() {
+        return false;
+    }
+
+    /**
      * Reads the value of one version. Values never change once written, so any snapshot that lists the version
      * and this value belong together.
      *

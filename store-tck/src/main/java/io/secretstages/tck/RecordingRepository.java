@@ -54,6 +54,11 @@ public final class RecordingRepository implements StageRepository {
     }
 
     @Override
+    public boolean readsAreCheap() {
+        return delegate.readsAreCheap();
+    }
+
+    @Override
     public StageLookup loadStage(SecretKey key, String stageName) {
         calls.incrementAndGet();
         if (failReads) {

@@ -634,6 +634,23 @@ public abstract class StageRepositoryContract {
         }
 
         @Test
+        void r18_r21_aNoOpAnswerIsNeverTakenFromAStaleView() {
+            create("s");
+            manager.putVersion(project, "s", text("2"), Set.of("blue"));
+            assertEquals("v2", holder("s", "blue"));
+            StageManager other = StageManager.builder().repository(repository).clock(clock).build();
+            tick();
+            other.updateStage(project, "s", "blue", "v1");
+            tick();
+            assertEquals("v2", manager.updateStage(project, "s", "blue", "v2").versionId());
+            assertEquals("v2", other.getStage(project, "s", "blue").versionId(), "moved back, not taken as a no-op");
+            assertEquals(clock.instant(), other.getStage(project, "s", "blue").updateTime());
+            other.updateStage(project, "s", "blue", "v1");
+            assertRefused(ErrorCode.CONFLICT,
+                    () -> manager.updateStage(project, "s", "blue", "v2", Optional.of("v2")));
+        }
+
+        @Test
         void r21_r20_writersOverTwoRepositoriesOfOneStorage() throws Exception {
             StageRepository second = anotherRepositoryOverSameStorage(underlying);
             if (second == null) {

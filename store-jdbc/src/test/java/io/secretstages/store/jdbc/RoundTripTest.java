@@ -6,6 +6,7 @@ import io.secretstages.StageManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -14,13 +15,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Pins the statements each operation sends (each one a round trip on PostgreSQL; a batch counts once), so that a
- * change that adds round trips fails here. Auto-commit connections, the usual pool setting.
+ * change that adds round trips fails here. Auto-commit connections, the usual pool setting. Twice: a manager with
+ * its write cache (the default), which plans writes to a secret it wrote before without reading it, and one without
+ * (as every manager's first write to a secret is).
  */
 class RoundTripTest {
     private static final HikariDataSource POOL = TestDatabases.postgresPool(2, true);
     private final CountingDataSource counting = new CountingDataSource(POOL);
-    private final StageManager m = StageManager.builder()
-            .repository(JdbcStageRepository.builder(counting.dataSource).initializeSchema(true).build()).build();
     private final String p = "rt-" + System.nanoTime();
 
     @AfterAll
@@ -28,8 +29,29 @@ class RoundTripTest {
         POOL.close();
     }
 
+    private StageManager manager(long writeCacheSize) {
+        return StageManager.builder().writeCacheSize(writeCacheSize)
+                .repository(JdbcStageRepository.builder(counting.dataSource).initializeSchema(true).build()).build();
+    }
+
+    private static List<String> then(List<String> read, String... statements) {
+        List<String> out = new ArrayList<>(read);
+        out.addAll(List.of(statements));
+        return out;
+    }
+
     @Test
-    void statementsPerOperation() {
+    void statementsPerOperation_withTheWriteCache() {
+        statementsPerOperation(manager(10_000), List.of());
+    }
+
+    @Test
+    void statementsPerOperation_withoutTheWriteCache() {
+        statementsPerOperation(manager(0), List.of("executeQuery"));
+    }
+
+    /** @param read what a write sends before its change: nothing with the write cache, else one query */
+    private void statementsPerOperation(StageManager m, List<String> read) {
         counting.take();
         m.createSecret(p, "s", SecretValue.ofString("one"));
         assertEquals(List.of("executeUpdate", "executeUpdate", "executeBatch", "commit"), counting.take(), "create");
@@ -41,44 +63,60 @@ class RoundTripTest {
         assertEquals(List.of("executeQuery", "executeQuery"), counting.take(), "getVersion: metadata, value");
 
         m.updateStage(p, "s", "blue", "v1");
-        assertEquals(List.of("executeQuery", "executeUpdate"), counting.take(),
-                "updateStage: read, then one statement doing the revision check and the stage rows");
+        assertEquals(then(read, "executeUpdate"), counting.take(),
+                "updateStage: one statement doing the revision check and the stage rows");
 
         m.updateStage(p, "s", "blue", "v1", Optional.of("v1"));
-        assertEquals(List.of("executeQuery"), counting.take(), "no-op guarded update: the read only");
+        assertEquals(List.of("executeQuery"), counting.take(), "no-op guarded update: one read, to confirm it");
 
         m.putVersion(p, "s", SecretValue.ofString("two"));
-        assertEquals(List.of("executeQuery", "executeUpdate", "executeUpdate", "executeBatch", "commit"), counting.take(),
-                "putVersion: read, CAS, insert version, stage batch, commit");
+        assertEquals(then(read, "executeUpdate", "executeUpdate", "executeBatch", "commit"), counting.take(),
+                "putVersion: CAS, insert version, stage batch, commit");
 
         for (int i = 0; i < 19; i++) {
             m.putVersion(p, "s", SecretValue.ofString("x" + i));
         }
         counting.take();
         m.putVersion(p, "s", SecretValue.ofString("at the limit"));
-        assertEquals(List.of("executeQuery", "executeUpdate", "executeUpdate", "executeBatch", "executeBatch", "commit"),
+        assertEquals(then(read, "executeUpdate", "executeUpdate", "executeBatch", "executeBatch", "commit"),
                 counting.take(), "putVersion at the version limit: + one batch of deletes");
 
         m.deleteStage(p, "s", "blue");
-        assertEquals(List.of("executeQuery", "executeUpdate"), counting.take(), "deleteStage: read, one statement");
+        assertEquals(then(read, "executeUpdate"), counting.take(), "deleteStage: one statement");
 
         m.putVersion(p, "s", SecretValue.ofString("y"), Set.of("green"));
         counting.take();
         m.deleteSecret(p, "s");
-        assertEquals(List.of("executeQuery", "executeUpdate", "executeUpdate", "executeUpdate", "executeUpdate", "commit"),
-                counting.take(), "deleteSecret: read, CAS, three deletes, commit");
+        assertEquals(then(read, "executeUpdate", "executeUpdate", "executeUpdate", "executeUpdate", "commit"),
+                counting.take(), "deleteSecret: CAS, three deletes, commit");
 
         m.createSecret(p, "r", SecretValue.ofString("x"));
         counting.take();
         m.getSecret(p, "r");
         assertEquals(List.of("executeQuery"), counting.take(), "getSecret: one query");
         m.scheduleDeletion(p, "r", 7);
-        assertEquals(List.of("executeQuery", "executeUpdate", "commit"), counting.take(),
-                "scheduleDeletion: read, one update, commit");
+        assertEquals(then(read, "executeUpdate", "commit"), counting.take(), "scheduleDeletion: one update, commit");
         m.restoreSecret(p, "r");
         assertEquals(List.of("executeQuery", "executeUpdate", "commit"), counting.take(),
-                "restoreSecret: read, one update, commit");
+                "restoreSecret: always reads the store, then one update, commit");
         m.listSecrets(p);
         assertEquals(List.of("executeQuery"), counting.take(), "listSecrets: one query per page");
+        m.deleteSecret(p, "r");
+        counting.take();
+
+        StageManager other = manager(10_000);
+        m.createSecret(p, "t", SecretValue.ofString("x"));
+        m.updateStage(p, "t", "blue", "v1");
+        counting.take();
+        other.updateStage(p, "t", "blue", "v1", Optional.of("v1"));
+        assertEquals(List.of("executeQuery"), counting.take(), "another node's first write to it reads it first");
+        m.putVersion(p, "t", SecretValue.ofString("y"));
+        other.updateStage(p, "t", "green", "v2");
+        counting.take();
+        m.updateStage(p, "t", "blue", "v2");
+        assertEquals(read.isEmpty() ? List.of("executeUpdate", "executeQuery", "executeUpdate")
+                        : List.of("executeQuery", "executeUpdate"), counting.take(),
+                "a write planned from a snapshot another node made stale fails its revision check, reads, retries");
+        m.deleteSecret(p, "t");
     }
 }
