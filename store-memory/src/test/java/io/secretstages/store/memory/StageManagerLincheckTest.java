@@ -22,7 +22,8 @@ import java.util.function.Supplier;
 /**
  * Linearizability of {@link StageManager} over {@link InMemoryStageRepository} (Lincheck): every concurrent history
  * of the operations below must be explainable by some sequential order. One secret, small limits (4 stages, 5
- * versions) so that eviction (R15), the stage limit (R14), guarded updates (R20) and SYSPREVIOUS (R12) all occur.
+ * versions) so that eviction (R15), the stage limit (R14), guarded updates (R20) and SYSPREVIOUS (R12) all occur;
+ * scheduling the deletion and restoring (R8) race with the writes (a put is applied whole or refused).
  * Iterations: system property {@code secretstages.lincheck.iterations} (default 10; the {@code soak} profile
  * raises it). Results are strings (an id with stages, or the refusal's code), so Lincheck compares them by value.
  */
@@ -92,6 +93,16 @@ public class StageManagerLincheckTest {
             var v = manager.getVersion(P, S, "latest");
             return v.id() + v.value().string().orElse("?");
         });
+    }
+
+    @Operation
+    public String scheduleDeletion() {
+        return outcome(() -> manager.scheduleDeletion(P, S, 7).state().name());
+    }
+
+    @Operation
+    public String restore() {
+        return outcome(() -> manager.restoreSecret(P, S).state().name());
     }
 
     @Operation
