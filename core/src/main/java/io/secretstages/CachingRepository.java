@@ -46,6 +46,7 @@ final class CachingRepository implements StageRepository {
                 .maximumSize(settings.maximumSize())
                 .expireAfterWrite(settings.staleness())
                 .ticker(settings.nanoTicker()::getAsLong)
+                .executor(Runnable::run) // maintenance on the calling thread: no hand-off to a pool per write
                 .recordStats()
                 .build();
     }
@@ -120,9 +121,13 @@ final class CachingRepository implements StageRepository {
         if (old.snapshot.revision() > change.expectedRevision()) {
             return old; // a reload after the commit already holds this change or a later one
         }
-        Map<Long, SecretValue> values = new ConcurrentHashMap<>(old.values);
-        values.keySet().removeAll(change.removedVersions());
-        change.newVersion().ifPresent(v -> values.put(v.number(), v.value()));
+        Map<Long, SecretValue> values = old.values; // values never change: shared unless versions come or go
+        if (change.newVersion().isPresent() || !change.removedVersions().isEmpty()) {
+            values = new ConcurrentHashMap<>(old.values);
+            values.keySet().removeAll(change.removedVersions());
+            Map<Long, SecretValue> target = values;
+            change.newVersion().ifPresent(v -> target.put(v.number(), v.value()));
+        }
         return new Entry(old.snapshot.apply(change), values);
     }
 

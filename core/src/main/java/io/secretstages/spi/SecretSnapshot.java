@@ -158,9 +158,17 @@ public record SecretSnapshot(SecretKey key, long revision, long lastVersionNumbe
         }
         SecretSnapshot next = new SecretSnapshot(key, revision + 1, last, newVersions, newStages, createTime,
                 deletionTime);
-        for (StageRecord s : next.stages.values()) {
+        // I1: only attached stages and stages on removed versions can name a missing version
+        for (StageRecord s : change.attachedStages()) {
             if (next.version(s.versionNumber()).isEmpty()) {
                 throw new IllegalStateException("stage " + s.name() + " would name a missing version (I1)");
+            }
+        }
+        if (!change.removedVersions().isEmpty()) {
+            for (StageRecord s : next.stages.values()) {
+                if (change.removedVersions().contains(s.versionNumber())) {
+                    throw new IllegalStateException("stage " + s.name() + " would name a missing version (I1)");
+                }
             }
         }
         return next;

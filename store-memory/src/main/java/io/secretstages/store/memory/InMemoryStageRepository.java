@@ -35,36 +35,46 @@ public final class InMemoryStageRepository implements StageRepository {
 
     /**
      * One secret at one revision. Identity equality makes {@link ConcurrentHashMap#replace} a compare-and-set. The
-     * answers to {@code loadStage} are built once per revision, in a flat array that a read scans (a secret holds at
-     * most a dozen stages), so that reading a stage allocates nothing and touches few cache lines.
+     * answers to {@code loadStage} are built once per revision, on the first stage read, in a flat array that a read
+     * scans (a secret holds at most a dozen stages), so that reading a stage allocates nothing and touches few cache
+     * lines, and writes that nobody reads in between build nothing.
      */
     private static final class Entry {
         final SecretSnapshot snapshot;
         final Map<Long, SecretValue> values;
-        final StageLookup[] lookups;
-        final StageLookup missing;
+        /** Built on the first read; a race builds it twice, harmlessly. Volatile: published whole. */
+        private volatile StageLookup[] lookups;
 
         Entry(SecretSnapshot snapshot, Map<Long, SecretValue> values) {
             this.snapshot = snapshot;
             this.values = values;
+        }
+
+        StageLookup lookup(String stageName) {
+            StageLookup[] l = lookups;
+            if (l == null) {
+                l = build();
+            }
+            for (int i = 0; i < l.length - 1; i++) {
+                String name = l[i].stage().name();
+                if (name == stageName || name.equals(stageName)) {
+                    return l[i];
+                }
+            }
+            return l[l.length - 1];
+        }
+
+        /** One answer per stage, then the answer for a stage no version holds. */
+        private StageLookup[] build() {
             Instant deletion = snapshot.deletionTime();
-            StageLookup[] l = new StageLookup[snapshot.stages().size()];
+            StageLookup[] l = new StageLookup[snapshot.stages().size() + 1];
             int i = 0;
             for (io.secretstages.spi.StageRecord r : snapshot.stages().values()) {
                 l[i++] = new StageLookup(true, r, deletion);
             }
-            this.lookups = l;
-            this.missing = StageLookup.of(null, deletion);
-        }
-
-        StageLookup lookup(String stageName) {
-            for (StageLookup l : lookups) {
-                String name = l.stage().name();
-                if (name == stageName || name.equals(stageName)) {
-                    return l;
-                }
-            }
-            return missing;
+            l[i] = StageLookup.of(null, deletion);
+            lookups = l;
+            return l;
         }
     }
 
