@@ -42,6 +42,7 @@ final class CachingRepository implements StageRepository {
 
     CachingRepository(StageRepository store, CacheSettings settings) {
         this.store = store;
+        this.loader = k -> store.load(k).map(s -> new Entry(s, new ConcurrentHashMap<>())).orElse(null);
         this.cache = Caffeine.newBuilder()
                 .maximumSize(settings.maximumSize())
                 .expireAfterWrite(settings.staleness())
@@ -51,10 +52,20 @@ final class CachingRepository implements StageRepository {
                 .build();
     }
 
+    /** Reads one secret from the store into an entry; one instance, so that a cache hit allocates no lambda. */
+    private final java.util.function.Function<SecretKey, Entry> loader;
+
     @Override
     public Optional<SecretSnapshot> load(SecretKey key) {
-        Entry e = cache.get(key, k -> store.load(k).map(s -> new Entry(s, new ConcurrentHashMap<>())).orElse(null));
+        Entry e = cache.get(key, loader);
         return e == null ? Optional.empty() : Optional.of(e.snapshot);
+    }
+
+    @Override
+    public io.secretstages.spi.StageLookup loadStage(SecretKey key, String stageName) {
+        Entry e = cache.get(key, loader);
+        return e == null ? io.secretstages.spi.StageLookup.SECRET_NOT_FOUND
+                : io.secretstages.spi.StageLookup.of(e.snapshot.stages().get(stageName), e.snapshot.deletionTime());
     }
 
     /**
