@@ -1023,6 +1023,45 @@ public abstract class StageRepositoryContract {
         }
 
         @Test
+        void r8_aPurgeNeverRemovesASecretRestoredMeanwhile() throws Exception {
+            // Two nodes over one store: one restores by its clock, one whose clock is past the deletion time meets
+            // the secret (and purges it) at the same moment. Whoever wins, the loser sees the winner's outcome.
+            int restoredRounds = 0;
+            for (int round = 0; round < 40; round++) {
+                String name = "r" + round;
+                create(name);
+                manager.scheduleDeletion(project, name, 7);
+                MutableClock late = new MutableClock(clock.instant().plus(Duration.ofDays(8)));
+                StageManager lateNode = StageManager.builder().repository(repository).clock(late).build();
+                java.util.concurrent.atomic.AtomicBoolean restored = new java.util.concurrent.atomic.AtomicBoolean();
+                Workers.run(2, 1, Duration.ofMinutes(1), t -> t == 0 ? () -> {
+                    try {
+                        assertEquals(SecretState.ENABLED, manager.restoreSecret(project, name).state());
+                        restored.set(true);
+                    } catch (StageException e) {
+                        assertEquals(ErrorCode.SECRET_NOT_FOUND, e.code(), e::toString);
+                    }
+                } : () -> {
+                    try {
+                        lateNode.getSecret(project, name);
+                    } catch (StageException e) {
+                        assertEquals(ErrorCode.SECRET_NOT_FOUND, e.code(), e::toString);
+                    }
+                });
+                if (restored.get()) {
+                    restoredRounds++;
+                    assertEquals(SecretState.ENABLED, manager.getSecret(project, name).state(), "round " + round);
+                    assertEquals(SecretState.ENABLED, lateNode.getSecret(project, name).state(), "round " + round);
+                    assertEquals(text("initial"), lateNode.getVersion(project, name, "v1").value());
+                } else {
+                    assertTrue(stored(name).isEmpty(), "round " + round + ": purged");
+                    assertRefused(ErrorCode.SECRET_NOT_FOUND, () -> manager.getSecret(project, name));
+                }
+            }
+            System.out.printf("purge vs restore: %d of 40 rounds restored first%n", restoredRounds);
+        }
+
+        @Test
         void r8_anotherNodeSeesTheScheduleAndTheRestore() {
             StageRepository second = anotherRepositoryOverSameStorage(underlying);
             if (second == null) {
