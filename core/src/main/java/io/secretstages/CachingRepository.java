@@ -75,7 +75,7 @@ final class CachingRepository implements StageRepository {
     Optional<SecretSnapshot> load(SecretKey key, boolean[] fromStore) {
         Entry e = cache.get(key, k -> {
             fromStore[0] = true;
-            return store.load(k).map(s -> new Entry(s, new ConcurrentHashMap<>())).orElse(null);
+            return loader.apply(k);
         });
         return e == null ? Optional.empty() : Optional.of(e.snapshot);
     }

@@ -371,7 +371,7 @@ public final class StageManager {
     public SecretMetadata restoreSecret(String projectId, String secretName) {
         SecretKey key = key(projectId, secretName);
         for (int attempt = 1; ; attempt++) {
-            SecretSnapshot s = loadForPlanning(key, true);
+            SecretSnapshot s = freshForPlanning(key);
             if (!s.deletionScheduled()) {
                 return metadata(key, s.createTime(), null);
             }
@@ -954,12 +954,12 @@ public final class StageManager {
             if (fromStore[0]) {
                 throw refusal;
             }
-            SecretSnapshot fresh = loadForPlanning(key, true);
+            SecretSnapshot fresh = freshForPlanning(key);
             return new Planned<>(fresh, planner.apply(fresh));
         }
         if (!fromStore[0] && plan instanceof StageRules.Plan<?> p && p.change() == null) {
             // a no-op answer (R18, a repeated client token) from a cached snapshot is confirmed like a refusal
-            SecretSnapshot fresh = loadForPlanning(key, true);
+            SecretSnapshot fresh = freshForPlanning(key);
             return new Planned<>(fresh, planner.apply(fresh));
         }
         return new Planned<>(s, plan);
@@ -1033,28 +1033,24 @@ public final class StageManager {
         return existing(key, load(key, "read secret", repository));
     }
 
-    /** The snapshot a write is planned from: from {@link #planning} if there is one, fresh from the store if asked. */
-    private SecretSnapshot loadForPlanning(SecretKey key, boolean fresh) {
-        if (planning == null) {
-            return existing(key, load(key, "read secret", store));
-        }
-        Optional<SecretSnapshot> s;
-        try {
-            s = fresh ? planning.loadFresh(key) : planning.load(key);
-        } catch (RuntimeException e) {
-            throw storeFailure("read secret", key, e);
-        }
-        return existing(key, s);
+    /** The snapshot a write is planned from, fresh from the store (a refusal or a no-op must stand on it). */
+    private SecretSnapshot freshForPlanning(SecretKey key) {
+        return loadForPlanning(key, null);
     }
 
-    /** As {@link #loadForPlanning(SecretKey, boolean)} from the cache; {@code fromStore[0]} says if it was a miss. */
+    /**
+     * The snapshot a write is planned from: from {@link #planning} if there is one, else from the store.
+     *
+     * @param fromStore null to read the store, bypassing (and refreshing) any cache; else set to true if the
+     *                  snapshot came from the store rather than the cache
+     */
     private SecretSnapshot loadForPlanning(SecretKey key, boolean[] fromStore) {
         if (planning == null) {
             return existing(key, load(key, "read secret", store));
         }
         Optional<SecretSnapshot> s;
         try {
-            s = planning.load(key, fromStore);
+            s = fromStore == null ? planning.loadFresh(key) : planning.load(key, fromStore);
         } catch (RuntimeException e) {
             throw storeFailure("read secret", key, e);
         }

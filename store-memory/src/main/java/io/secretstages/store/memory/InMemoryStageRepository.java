@@ -90,6 +90,12 @@ public final class InMemoryStageRepository implements StageRepository {
     public InMemoryStageRepository() {
     }
 
+    /** The secret's entry if it is at {@code expectedRevision}, else null (absent, or another writer won). */
+    private static Entry at(Project p, String secretName, long expectedRevision) {
+        Entry e = p == null ? null : p.secrets.get(secretName);
+        return e != null && e.snapshot.revision() == expectedRevision ? e : null;
+    }
+
     private Entry entry(String projectId, String secretName) {
         Project p = projects.get(projectId);
         return p == null ? null : p.secrets.get(secretName);
@@ -137,8 +143,8 @@ public final class InMemoryStageRepository implements StageRepository {
             return done[0];
         }
         Project p = projects.get(key.projectId());
-        Entry current = p == null ? null : p.secrets.get(key.secretName());
-        if (current == null || current.snapshot.revision() != change.expectedRevision()) {
+        Entry current = at(p, key.secretName(), change.expectedRevision());
+        if (current == null) {
             return false;
         }
         Map<Long, SecretValue> values = current.values;
@@ -154,8 +160,8 @@ public final class InMemoryStageRepository implements StageRepository {
     @Override
     public boolean delete(SecretKey key, long expectedRevision) {
         Project p = projects.get(key.projectId());
-        Entry current = p == null ? null : p.secrets.get(key.secretName());
-        if (current == null || current.snapshot.revision() != expectedRevision) {
+        Entry current = at(p, key.secretName(), expectedRevision);
+        if (current == null) {
             return false;
         }
         boolean[] done = {false};
@@ -173,8 +179,8 @@ public final class InMemoryStageRepository implements StageRepository {
     @Override
     public boolean setDeletionTime(SecretKey key, long expectedRevision, Instant deletionTime) {
         Project p = projects.get(key.projectId());
-        Entry current = p == null ? null : p.secrets.get(key.secretName());
-        if (current == null || current.snapshot.revision() != expectedRevision) {
+        Entry current = at(p, key.secretName(), expectedRevision);
+        if (current == null) {
             return false;
         }
         return p.secrets.replace(key.secretName(), current,
