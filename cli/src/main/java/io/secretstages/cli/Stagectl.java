@@ -151,6 +151,18 @@ public final class Stagectl {
             }
         }
 
+        /** A list as {@code {"field":[...]<jsonTail>}} with {@code --json}, else as a table. */
+        <T> void printList(String field, List<T> items, java.util.function.Function<T, String> toJson,
+                           String jsonTail, java.util.function.Consumer<List<T>> table) {
+            if (root.json) {
+                List<String> elements = new ArrayList<>();
+                items.forEach(i -> elements.add(toJson.apply(i)));
+                out().println("{\"" + field + "\":" + Json.array(elements) + jsonTail + "}");
+            } else {
+                table.accept(items);
+            }
+        }
+
         void done(String what) {
             out().println(root.json ? "{}" : what);
         }
@@ -256,14 +268,8 @@ public final class Stagectl {
 
         @Override
         public Integer call() {
-            List<VersionMetadata> versions = manager().listVersions(root.project, secret);
-            if (root.json) {
-                List<String> items = new ArrayList<>();
-                versions.forEach(v -> items.add(Json.versionMetadata(v)));
-                out().println("{\"version_metadatas\":" + Json.array(items) + "}");
-            } else {
-                versionTable(versions);
-            }
+            printList("version_metadatas", manager().listVersions(root.project, secret), Json::versionMetadata, "",
+                    this::versionTable);
             return 0;
         }
     }
@@ -323,14 +329,7 @@ public final class Stagectl {
 
         @Override
         public Integer call() {
-            List<Stage> stages = manager().listStages(root.project, secret);
-            if (root.json) {
-                List<String> items = new ArrayList<>();
-                stages.forEach(s -> items.add(Json.stage(s)));
-                out().println("{\"stages\":" + Json.array(items) + "}");
-            } else {
-                stageTable(stages);
-            }
+            printList("stages", manager().listStages(root.project, secret), Json::stage, "", this::stageTable);
             return 0;
         }
     }
@@ -387,16 +386,12 @@ public final class Stagectl {
         @Override
         public Integer call() {
             SecretPage page = manager().listSecrets(root.project, marker, limit);
-            if (root.json) {
-                List<String> items = new ArrayList<>();
-                page.secrets().forEach(m -> items.add(Json.secret(m)));
-                out().println("{\"secrets\":" + Json.array(items) + ",\"page_info\":{\"next_marker\":"
-                        + page.nextMarker().map(Json::string).orElse("null") + ",\"current_count\":"
-                        + page.secrets().size() + "}}");
-            } else {
-                secretTable(out(), page.secrets());
-                page.nextMarker().ifPresent(m -> out().println("more: --marker " + m));
-            }
+            printList("secrets", page.secrets(), Json::secret, ",\"page_info\":{\"next_marker\":"
+                    + page.nextMarker().map(Json::string).orElse("null") + ",\"current_count\":"
+                    + page.secrets().size() + "}", secrets -> {
+                        secretTable(out(), secrets);
+                        page.nextMarker().ifPresent(m -> out().println("more: --marker " + m));
+                    });
             return 0;
         }
     }
