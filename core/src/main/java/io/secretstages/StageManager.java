@@ -906,8 +906,8 @@ public final class StageManager {
     }
 
     /**
-     * The stages a version holds as an immutable set, built without a sorted intermediate (VersionMetadata keeps an
-     * unordered immutable set; this one is taken as it is).
+     * The stages a version holds as an immutable set, built without a TreeSet (VersionMetadata keeps an immutable
+     * set; this one is taken as it is).
      */
     private static Set<String> stagesOf(SecretSnapshot s, long number) {
         String first = null;
@@ -930,10 +930,18 @@ public final class StageManager {
                 more.add(st.name());
             }
         }
+        // built in name order, so that equal sets iterate (and print) alike whatever order the store gave
         if (more != null) {
+            Collections.sort(more);
             return Set.copyOf(more);
         }
-        return first == null ? Set.of() : second == null ? Set.of(first) : Set.of(first, second);
+        if (first == null) {
+            return Set.of();
+        }
+        if (second == null) {
+            return Set.of(first);
+        }
+        return first.compareTo(second) < 0 ? Set.of(first, second) : Set.of(second, first);
     }
 
     /**
