@@ -44,12 +44,25 @@ public final class RecordingRepository implements StageRepository {
         this.failWrites = fail;
     }
 
-    @Override
-    public Optional<SecretSnapshot> load(SecretKey key) {
+    /** Counts a read and fails it if asked to. */
+    private void beforeRead() {
         calls.incrementAndGet();
         if (failReads) {
             throw new StoreException("injected read failure");
         }
+    }
+
+    /** Counts a write and fails it if asked to. */
+    private void beforeWrite() {
+        calls.incrementAndGet();
+        if (failWrites) {
+            throw new StoreException("injected write failure");
+        }
+    }
+
+    @Override
+    public Optional<SecretSnapshot> load(SecretKey key) {
+        beforeRead();
         return delegate.load(key);
     }
 
@@ -60,64 +73,43 @@ public final class RecordingRepository implements StageRepository {
 
     @Override
     public StageLookup loadStage(SecretKey key, String stageName) {
-        calls.incrementAndGet();
-        if (failReads) {
-            throw new StoreException("injected read failure");
-        }
+        beforeRead();
         return delegate.loadStage(key, stageName);
     }
 
     @Override
     public Optional<SecretValue> loadValue(SecretKey key, long versionNumber) {
-        calls.incrementAndGet();
-        if (failReads) {
-            throw new StoreException("injected read failure");
-        }
+        beforeRead();
         return delegate.loadValue(key, versionNumber);
     }
 
     @Override
     public boolean apply(SecretChange change) {
-        calls.incrementAndGet();
-        if (failWrites) {
-            throw new StoreException("injected write failure");
-        }
+        beforeWrite();
         return delegate.apply(change);
     }
 
     @Override
     public boolean delete(SecretKey key, long expectedRevision) {
-        calls.incrementAndGet();
-        if (failWrites) {
-            throw new StoreException("injected write failure");
-        }
+        beforeWrite();
         return delegate.delete(key, expectedRevision);
     }
 
     @Override
     public boolean setDeletionTime(SecretKey key, long expectedRevision, Instant deletionTime) {
-        calls.incrementAndGet();
-        if (failWrites) {
-            throw new StoreException("injected write failure");
-        }
+        beforeWrite();
         return delegate.setDeletionTime(key, expectedRevision, deletionTime);
     }
 
     @Override
     public List<SecretRecord> listSecrets(String projectId, String afterName, Instant activeAt, int limit) {
-        calls.incrementAndGet();
-        if (failReads) {
-            throw new StoreException("injected read failure");
-        }
+        beforeRead();
         return delegate.listSecrets(projectId, afterName, activeAt, limit);
     }
 
     @Override
     public List<SecretRecord> listDeletionsDue(Instant asOf, int limit) {
-        calls.incrementAndGet();
-        if (failReads) {
-            throw new StoreException("injected read failure");
-        }
+        beforeRead();
         return delegate.listDeletionsDue(asOf, limit);
     }
 }
