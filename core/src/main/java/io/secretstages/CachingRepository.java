@@ -8,6 +8,7 @@ import io.secretstages.spi.SecretKey;
 import io.secretstages.spi.SecretRecord;
 import io.secretstages.spi.SecretSnapshot;
 import io.secretstages.spi.StageRepository;
+import io.secretstages.spi.StageTables;
 
 import java.time.Instant;
 import java.util.List;
@@ -30,26 +31,37 @@ final class CachingRepository implements StageRepository {
     private static final class Entry {
         final SecretSnapshot snapshot;
         final Map<Long, SecretValue> values;
+        /** {@link StageTables} built on the first stage read; a race builds it twice, harmlessly. */
+        private volatile Object[] stages;
 
         Entry(SecretSnapshot snapshot, Map<Long, SecretValue> values) {
             this.snapshot = snapshot;
             this.values = values;
         }
+
+        io.secretstages.spi.StageLookup lookup(String stageName) {
+            Object[] t = stages;
+            if (t == null) {
+                stages = t = StageTables.of(snapshot);
+            }
+            return StageTables.find(t, stageName);
+        }
     }
 
     private final StageRepository store;
     private final Cache<SecretKey, Entry> cache;
+    private final boolean statistics;
 
     CachingRepository(StageRepository store, CacheSettings settings) {
         this.store = store;
         this.loader = k -> store.load(k).map(s -> new Entry(s, new ConcurrentHashMap<>())).orElse(null);
-        this.cache = Caffeine.newBuilder()
+        Caffeine<Object, Object> builder = Caffeine.newBuilder()
                 .maximumSize(settings.maximumSize())
                 .expireAfterWrite(settings.staleness())
                 .ticker(settings.nanoTicker()::getAsLong)
-                .executor(Runnable::run) // maintenance on the calling thread: no hand-off to a pool per write
-                .recordStats()
-                .build();
+                .executor(Runnable::run); // maintenance on the calling thread: no hand-off to a pool per write
+        this.statistics = settings.statisticsRecorded();
+        this.cache = (statistics ? builder.recordStats() : builder).build();
     }
 
     /** Reads one secret from the store into an entry; one instance, so that a cache hit allocates no lambda. */
@@ -64,8 +76,7 @@ final class CachingRepository implements StageRepository {
     @Override
     public io.secretstages.spi.StageLookup loadStage(SecretKey key, String stageName) {
         Entry e = cache.get(key, loader);
-        return e == null ? io.secretstages.spi.StageLookup.SECRET_NOT_FOUND
-                : io.secretstages.spi.StageLookup.of(e.snapshot.stages().get(stageName), e.snapshot.deletionTime());
+        return e == null ? io.secretstages.spi.StageLookup.SECRET_NOT_FOUND : e.lookup(stageName);
     }
 
     /**
@@ -170,7 +181,11 @@ final class CachingRepository implements StageRepository {
         return store.listDeletionsDue(asOf, limit);
     }
 
+    /** @return the counters, or null if the settings did not ask to record them */
     CacheStatistics statistics() {
+        if (!statistics) {
+            return null;
+        }
         CacheStats s = cache.stats();
         return new CacheStatistics(s.hitCount(), s.missCount(), s.evictionCount(), cache.estimatedSize());
     }

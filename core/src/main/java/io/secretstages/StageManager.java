@@ -241,9 +241,12 @@ public final class StageManager {
         return maxVersions;
     }
 
-    /** @return the cache's counters, if the manager was built with {@link Builder#cache(CacheSettings)} */
+    /**
+     * @return the cache's counters, if the manager was built with {@link Builder#cache(CacheSettings)} and the
+     *         settings {@link CacheSettings#recordStatistics() record statistics}; else empty
+     */
     public Optional<CacheStatistics> cacheStatistics() {
-        return cache == null ? Optional.empty() : Optional.of(cache.statistics());
+        return cache == null ? Optional.empty() : Optional.ofNullable(cache.statistics());
     }
 
     // ---------------------------------------------------------------- secrets (R6-R8)
@@ -734,7 +737,8 @@ public final class StageManager {
         if (lookup.stage() == null) {
             throw StageRules.stageNotFound(new SecretKey(projectId, secretName), stageName);
         }
-        return StageRules.toStage(secretName, lookup.stage());
+        Stage prepared = lookup.result();
+        return prepared != null ? prepared : StageRules.toStage(secretName, lookup.stage());
     }
 
     /**

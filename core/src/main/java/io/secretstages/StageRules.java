@@ -163,7 +163,7 @@ final class StageRules {
     }
 
     static Stage toStage(String secretName, StageRecord record) {
-        return new Stage(record.name(), secretName, VersionRecord.idOf(record.versionNumber()), record.updateTime());
+        return io.secretstages.spi.StageLookup.toStage(secretName, record);
     }
 
     static StageException stageNotFound(SecretKey key, String stage) {

@@ -8,6 +8,7 @@ import io.secretstages.spi.SecretRecord;
 import io.secretstages.spi.SecretSnapshot;
 import io.secretstages.spi.StageLookup;
 import io.secretstages.spi.StageRepository;
+import io.secretstages.spi.StageTables;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,8 +43,8 @@ public final class InMemoryStageRepository implements StageRepository {
     private static final class Entry {
         final SecretSnapshot snapshot;
         final Map<Long, SecretValue> values;
-        /** Built on the first read; a race builds it twice, harmlessly. Volatile: published whole. */
-        private volatile StageLookup[] lookups;
+        /** {@link StageTables}, built with the entry so that it sits beside it in memory. */
+        private volatile Object[] stages;
 
         Entry(SecretSnapshot snapshot, Map<Long, SecretValue> values) {
             this.snapshot = snapshot;
@@ -51,40 +52,40 @@ public final class InMemoryStageRepository implements StageRepository {
         }
 
         StageLookup lookup(String stageName) {
-            StageLookup[] l = lookups;
-            if (l == null) {
-                l = build();
+            Object[] t = stages;
+            if (t == null) {
+                stages = t = StageTables.of(snapshot);
             }
-            for (int i = 0; i < l.length - 1; i++) {
-                String name = l[i].stage().name();
-                if (name == stageName || name.equals(stageName)) {
-                    return l[i];
-                }
-            }
-            return l[l.length - 1];
-        }
-
-        /** One answer per stage, then the answer for a stage no version holds. */
-        private StageLookup[] build() {
-            Instant deletion = snapshot.deletionTime();
-            StageLookup[] l = new StageLookup[snapshot.stages().size() + 1];
-            int i = 0;
-            for (io.secretstages.spi.StageRecord r : snapshot.stages().values()) {
-                l[i++] = new StageLookup(true, r, deletion);
-            }
-            l[i] = StageLookup.of(null, deletion);
-            lookups = l;
-            return l;
+            return StageTables.find(t, stageName);
         }
     }
 
     /** One project's secrets by name, and their names in order. */
     private static final class Project {
+        final String id;
         final ConcurrentHashMap<String, Entry> secrets = new ConcurrentHashMap<>();
         final ConcurrentSkipListSet<String> names = new ConcurrentSkipListSet<>();
+
+        Project(String id) {
+            this.id = id;
+        }
     }
 
     private final ConcurrentHashMap<String, Project> projects = new ConcurrentHashMap<>();
+    /**
+     * The first project written to, found without a map lookup: most programs use one project. Set once (a race
+     * between two first projects leaves either, both are in {@link #projects}); projects are never removed.
+     */
+    private volatile Project firstProject;
+
+    /** The project's maps, or null if no secret was ever created in it. */
+    private Project project(String projectId) {
+        Project f = firstProject;
+        if (f != null && (f.id == projectId || f.id.equals(projectId))) {
+            return f;
+        }
+        return projects.get(projectId);
+    }
 
     /** Creates an empty store. */
     public InMemoryStageRepository() {
@@ -97,7 +98,7 @@ public final class InMemoryStageRepository implements StageRepository {
     }
 
     private Entry entry(String projectId, String secretName) {
-        Project p = projects.get(projectId);
+        Project p = project(projectId);
         return p == null ? null : p.secrets.get(secretName);
     }
 
@@ -130,7 +131,13 @@ public final class InMemoryStageRepository implements StageRepository {
         if (change.creates()) {
             NewVersion first = change.newVersion().orElseThrow();
             Entry created = new Entry(SecretSnapshot.created(change), Map.of(first.number(), first.value()));
-            Project p = projects.computeIfAbsent(key.projectId(), k -> new Project());
+            Project p = projects.computeIfAbsent(key.projectId(), k -> {
+                Project made = new Project(k);
+                if (firstProject == null) {
+                    firstProject = made;
+                }
+                return made;
+            });
             boolean[] done = {false};
             p.secrets.compute(key.secretName(), (k, old) -> {
                 if (old != null) {
@@ -142,7 +149,7 @@ public final class InMemoryStageRepository implements StageRepository {
             });
             return done[0];
         }
-        Project p = projects.get(key.projectId());
+        Project p = project(key.projectId());
         Entry current = at(p, key.secretName(), change.expectedRevision());
         if (current == null) {
             return false;
@@ -159,7 +166,7 @@ public final class InMemoryStageRepository implements StageRepository {
 
     @Override
     public boolean delete(SecretKey key, long expectedRevision) {
-        Project p = projects.get(key.projectId());
+        Project p = project(key.projectId());
         Entry current = at(p, key.secretName(), expectedRevision);
         if (current == null) {
             return false;
@@ -178,7 +185,7 @@ public final class InMemoryStageRepository implements StageRepository {
 
     @Override
     public boolean setDeletionTime(SecretKey key, long expectedRevision, Instant deletionTime) {
-        Project p = projects.get(key.projectId());
+        Project p = project(key.projectId());
         Entry current = at(p, key.secretName(), expectedRevision);
         if (current == null) {
             return false;
@@ -189,7 +196,7 @@ public final class InMemoryStageRepository implements StageRepository {
 
     @Override
     public List<SecretRecord> listSecrets(String projectId, String afterName, Instant activeAt, int limit) {
-        Project p = projects.get(projectId);
+        Project p = project(projectId);
         List<SecretRecord> out = new ArrayList<>(Math.min(limit, 64));
         if (p == null) {
             return out;

@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The read cache: read-your-writes under concurrent reloads, the staleness bound, and store-checked refusals. */
@@ -87,7 +88,8 @@ class CacheConsistencyTest {
         // Expiry so short that nearly every read reloads from the store, racing the writes.
         AtomicLong ticks = new AtomicLong();
         StageManager m = StageManager.builder().repository(new SlowReads())
-                .cache(CacheSettings.expireAfterWrite(Duration.ofNanos(50)).ticker(() -> ticks.addAndGet(7)))
+                .cache(CacheSettings.expireAfterWrite(Duration.ofNanos(50)).ticker(() -> ticks.addAndGet(7))
+                        .recordStatistics())
                 .build();
         m.createSecret(P, "s", SecretValue.ofString("v1"));
         AtomicLong acknowledged = new AtomicLong(1);
@@ -139,6 +141,35 @@ class CacheConsistencyTest {
         CacheStatistics stats = m.cacheStatistics().orElseThrow();
         assertTrue(stats.misses() > 100, "reads did reload while writers wrote: " + stats);
         System.out.printf("cache read-your-writes: %d reads checked, %s%n", reads.get(), stats);
+    }
+
+    @Test
+    void statisticsCountEveryHitAndMissWhenAskedForAndAreAbsentOtherwise() {
+        AtomicLong nanos = new AtomicLong();
+        StageManager m = StageManager.builder().repository(new InMemoryStageRepository())
+                .cache(CacheSettings.expireAfterWrite(Duration.ofSeconds(5)).maximumSize(2).ticker(nanos::get)
+                        .recordStatistics()).build();
+        m.createSecret(P, "a", SecretValue.ofString("one")); // a create installs the entry: no read
+        for (int i = 0; i < 7; i++) {
+            m.getStage(P, "a", Stages.SYSCURRENT);
+        }
+        assertEquals(new CacheStatistics(7, 0, 0, 1), m.cacheStatistics().orElseThrow());
+        nanos.addAndGet(Duration.ofSeconds(5).toNanos()); // expired: the next read is a miss
+        m.getStage(P, "a", Stages.SYSCURRENT);
+        m.getStage(P, "a", Stages.SYSCURRENT);
+        assertThrows(StageException.class, () -> m.getStage(P, "nope", Stages.SYSCURRENT)); // a miss, not cached
+        CacheStatistics s = m.cacheStatistics().orElseThrow();
+        assertEquals(8, s.hits(), s::toString);
+        assertEquals(2, s.misses(), s::toString);
+        assertEquals(8 / 10.0, s.hitRate(), 1e-9);
+
+        StageManager quiet = StageManager.builder().repository(new InMemoryStageRepository())
+                .cache(CacheSettings.expireAfterWrite(Duration.ofSeconds(5))).build();
+        quiet.createSecret(P, "a", SecretValue.ofString("one"));
+        quiet.getStage(P, "a", Stages.SYSCURRENT);
+        assertTrue(quiet.cacheStatistics().isEmpty(), "statistics are opt-in, as in Caffeine");
+        assertTrue(StageManager.builder().repository(new InMemoryStageRepository()).build().cacheStatistics()
+                .isEmpty(), "no cache, no statistics");
     }
 
     @Test
