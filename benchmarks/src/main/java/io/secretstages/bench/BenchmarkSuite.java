@@ -167,13 +167,15 @@ public final class BenchmarkSuite {
                 .append(" measurement per row; throughput in operations per second over all threads.\n");
         sb.append("- Stores: `memory` InMemoryStageRepository; `h2` JDBC on H2 in memory; `pg` JDBC on PostgreSQL on")
                 .append(" loopback with **fsync=off, synchronous_commit=off** (as in the tests); `pg-durable` with")
-                .append(" **fsync=on, synchronous_commit=on**; `-cached` = the manager's Caffeine cache (1 s staleness).")
+                .append(" **fsync=on, synchronous_commit=on**; `-cached` = the manager's Caffeine cache (1 s staleness,")
+                .append(" statistics not recorded: the default).")
                 .append(" HikariCP pools of 4, auto-commit on. Logging at WARN.\n");
         sb.append("- Data: `secrets` secrets of 3 versions (32-byte values) touched hot (always the same secret) or")
                 .append(" uniformly at random; putVersion runs on 1,000 other secrets held at the 20-version limit.")
                 .append(" Each PostgreSQL server holds 100,000 secrets; H2 and memory hold exactly `secrets`.\n");
         sb.append("- Ratio: library throughput / its baseline's in the same run (same store, data, access, threads):")
-                .append(" reads vs `mapGet` (memory) or a bare primary-key `jdbcSelect`; writes vs a bare single-row")
+                .append(" reads vs `mapGet` (memory: a ConcurrentHashMap get whose key is another String instance than the")
+                .append(" stored one, as the library's lookups are) or a bare primary-key `jdbcSelect`; writes vs a bare single-row")
                 .append(" `jdbcUpdate` + COMMIT.\n\n");
 
         sb.append("## Targets\n\n| target | measured | met |\n|---|---|---|\n");
