@@ -70,22 +70,35 @@ public final class BenchmarkSuite {
     private void runAll() throws Exception {
         String lib = LibraryBenchmark.class.getName();
         String base = BaselineBenchmark.class.getName();
+        // Each store's rows run right before its baseline's, so that the two are measured minutes apart at most
+        // (this machine drifts: a ratio of rows measured far apart mixes the drift into it).
+        String all = lib + "\\.(getStage|getLatest|updateStage|putVersion)$";
+        String jdbc = base + "\\.(jdbcSelect|jdbcUpdate)$";
+        String map = base + "\\.mapGet$";
+        String readWrite = lib + "\\.(getStage|updateStage)$";
         // 1 thread, 1e3 secrets: every operation on every store, hot and random
-        run(lib + "\\.(getStage|getLatest|updateStage|putVersion)$", 1, "1000",
-                new String[]{"memory", "memory-cached", "h2", "h2-cached", "pg", "pg-cached"}, "hot", "random");
+        run(all, 1, "1000", new String[]{"memory", "memory-cached"}, "hot", "random");
+        run(map, 1, "1000", new String[]{"map"}, "hot", "random");
+        run(all, 1, "1000", new String[]{"h2", "h2-cached"}, "hot", "random");
+        run(jdbc, 1, "1000", new String[]{"h2"}, "hot", "random");
+        run(all, 1, "1000", new String[]{"pg", "pg-cached"}, "hot", "random");
+        run(jdbc, 1, "1000", new String[]{"pg"}, "hot", "random");
         run(lib + "\\.(getStage|updateStage|putVersion)$", 1, "1000", new String[]{"pg-durable"}, "random");
-        run(base + "\\.mapGet$", 1, "1000", new String[]{"map"}, "hot", "random");
-        run(base + "\\.(jdbcSelect|jdbcUpdate)$", 1, "1000", new String[]{"h2", "pg"}, "hot", "random");
-        run(base + "\\.(jdbcSelect|jdbcUpdate)$", 1, "1000", new String[]{"pg-durable"}, "random");
+        run(jdbc, 1, "1000", new String[]{"pg-durable"}, "random");
         // scale
-        run(lib + "\\.(getStage|updateStage)$", 1, "100000,1000000", new String[]{"memory"}, "random");
-        run(base + "\\.mapGet$", 1, "100000,1000000", new String[]{"map"}, "random");
-        run(lib + "\\.(getStage|updateStage)$", 1, "100000", new String[]{"h2", "pg"}, "random");
-        run(base + "\\.(jdbcSelect|jdbcUpdate)$", 1, "100000", new String[]{"h2", "pg"}, "random");
+        run(readWrite, 1, "100000,1000000", new String[]{"memory"}, "random");
+        run(map, 1, "100000,1000000", new String[]{"map"}, "random");
+        run(readWrite, 1, "100000", new String[]{"h2"}, "random");
+        run(jdbc, 1, "100000", new String[]{"h2"}, "random");
+        run(readWrite, 1, "100000", new String[]{"pg"}, "random");
+        run(jdbc, 1, "100000", new String[]{"pg"}, "random");
         // 2 threads
-        run(lib + "\\.(getStage|updateStage)$", 2, "1000", new String[]{"memory", "memory-cached", "h2", "pg"}, "hot", "random");
-        run(base + "\\.mapGet$", 2, "1000", new String[]{"map"}, "hot", "random");
-        run(base + "\\.(jdbcSelect|jdbcUpdate)$", 2, "1000", new String[]{"h2", "pg"}, "hot", "random");
+        run(readWrite, 2, "1000", new String[]{"memory", "memory-cached"}, "hot", "random");
+        run(map, 2, "1000", new String[]{"map"}, "hot", "random");
+        run(readWrite, 2, "1000", new String[]{"h2"}, "hot", "random");
+        run(jdbc, 2, "1000", new String[]{"h2"}, "hot", "random");
+        run(readWrite, 2, "1000", new String[]{"pg"}, "hot", "random");
+        run(jdbc, 2, "1000", new String[]{"pg"}, "hot", "random");
     }
 
     private void run(String include, int threads, String secrets, String[] stores, String... access) throws Exception {
@@ -93,7 +106,7 @@ public final class BenchmarkSuite {
                 .param("store", stores).param("secrets", secrets.split(",")).param("access", access)
                 .threads(threads).forks(1)
                 .warmupIterations(quick ? 1 : 5).warmupTime(TimeValue.milliseconds(quick ? 200 : 1000))
-                .measurementIterations(quick ? 1 : 3).measurementTime(TimeValue.milliseconds(quick ? 200 : 1000))
+                .measurementIterations(quick ? 1 : 4).measurementTime(TimeValue.milliseconds(quick ? 200 : 1000))
                 .jvmArgsAppend(jvmArgs.toArray(new String[0]))
                 .shouldFailOnError(true);
         for (RunResult r : new Runner(o.build()).run()) {
@@ -163,7 +176,7 @@ public final class BenchmarkSuite {
                 .append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch"))
                 .append("; JDK ").append(System.getProperty("java.version")).append(" (")
                 .append(System.getProperty("java.vm.name")).append(")\n");
-        sb.append("- JMH: 1 fork, ").append(quick ? "1x0.2 s warm-up, 1x0.2 s" : "5x1 s warm-up, 3x1 s")
+        sb.append("- JMH: 1 fork, ").append(quick ? "1x0.2 s warm-up, 1x0.2 s" : "5x1 s warm-up, 4x1 s")
                 .append(" measurement per row; throughput in operations per second over all threads.\n");
         sb.append("- Stores: `memory` InMemoryStageRepository; `h2` JDBC on H2 in memory; `pg` JDBC on PostgreSQL on")
                 .append(" loopback with **fsync=off, synchronous_commit=off** (as in the tests); `pg-durable` with")
