@@ -28,7 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class CachingRepository implements StageRepository {
 
-    private static final class Entry {
+    static final class Entry {
         final SecretSnapshot snapshot;
         final Map<Long, SecretValue> values;
         /** {@link StageTables} built on the first stage read; a race builds it twice, harmlessly. */
@@ -80,6 +80,30 @@ final class CachingRepository implements StageRepository {
     }
 
     /**
+     * One cache read for a version read: the entry holds the snapshot and the values read so far, so the value is
+     * found without a second cache lookup (and a second clock read).
+     *
+     * @return the secret's entry, or null if the store has no such secret
+     */
+    Entry entry(SecretKey key) {
+        return cache.get(key, loader);
+    }
+
+    /**
+     * @param e an entry from {@link #entry(SecretKey)}
+     * @return the version's value: cached in the entry, else read from the store and remembered there
+     */
+    Optional<SecretValue> value(Entry e, SecretKey key, long versionNumber) {
+        SecretValue cached = e.values.get(versionNumber);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<SecretValue> v = store.loadValue(key, versionNumber);
+        v.ifPresent(value -> e.values.putIfAbsent(versionNumber, value));
+        return v;
+    }
+
+    /**
      * @param fromStore set to true if the snapshot was read from the store by this call (a miss), not served cached
      * @return as {@link #load(SecretKey)}
      */
@@ -89,6 +113,11 @@ final class CachingRepository implements StageRepository {
             return loader.apply(k);
         });
         return e == null ? Optional.empty() : Optional.of(e.snapshot);
+    }
+
+    /** Drops the secret's entry: the next read goes to the store. */
+    void invalidate(SecretKey key) {
+        cache.invalidate(key);
     }
 
     /** Reads the store, bypassing and refreshing the cache. */
@@ -103,13 +132,7 @@ final class CachingRepository implements StageRepository {
         if (e == null || e.snapshot.version(versionNumber).isEmpty()) {
             return store.loadValue(key, versionNumber);
         }
-        SecretValue cached = e.values.get(versionNumber);
-        if (cached != null) {
-            return Optional.of(cached);
-        }
-        Optional<SecretValue> v = store.loadValue(key, versionNumber);
-        v.ifPresent(value -> e.values.putIfAbsent(versionNumber, value));
-        return v;
+        return value(e, key, versionNumber);
     }
 
     @Override

@@ -883,7 +883,9 @@ public final class StageManager {
      */
     private SecretVersion readVersion(SecretKey key, String stage, long number, String versionId) {
         while (true) {
-            SecretSnapshot s = loadExisting(key);
+            CachingRepository.Entry cached = cache == null ? null : cachedEntry(key);
+            SecretSnapshot s = cache == null ? loadExisting(key)
+                    : existing(key, cached == null ? Optional.empty() : Optional.of(cached.snapshot));
             refusePending(s); // R8: values are hidden; R22: before VERSION_NOT_FOUND and STAGE_NOT_FOUND
             VersionRecord v;
             if (stage != null) {
@@ -896,12 +898,15 @@ public final class StageManager {
                 v = s.version(number).orElseThrow(() -> new StageException(ErrorCode.VERSION_NOT_FOUND,
                         "secret " + key.secretName() + " has no version " + versionId));
             }
-            Optional<SecretValue> value = loadValue(key, v.number());
+            Optional<SecretValue> value = cached == null ? loadValue(key, v.number()) : cachedValue(cached, key, v);
             if (value.isPresent()) {
                 return new SecretVersion(metadata(s, v), value.get());
             }
             LOG.debug("secret {}/{}: {} removed while being read, reading again", key.projectId(),
                     key.secretName(), v.id());
+            if (cache != null) {
+                cache.invalidate(key); // the cached snapshot still lists it (another node removed it): ask the store
+            }
         }
     }
 
@@ -1067,6 +1072,23 @@ public final class StageManager {
             throw storeFailure("read secret", key, e);
         }
         return existing(key, s);
+    }
+
+    /** The read cache's entry for a version read: snapshot and values from one cache lookup. */
+    private CachingRepository.Entry cachedEntry(SecretKey key) {
+        try {
+            return cache.entry(key);
+        } catch (RuntimeException e) {
+            throw storeFailure("read secret", key, e);
+        }
+    }
+
+    private Optional<SecretValue> cachedValue(CachingRepository.Entry entry, SecretKey key, VersionRecord v) {
+        try {
+            return cache.value(entry, key, v.number());
+        } catch (RuntimeException e) {
+            throw storeFailure("read value", key, e);
+        }
     }
 
     private Optional<SecretValue> loadValue(SecretKey key, long versionNumber) {

@@ -173,6 +173,26 @@ class CacheConsistencyTest {
     }
 
     @Test
+    void aVersionRemovedByAnotherNodeIsNotFoundAtOnceWhenItsValueWasNeverCached() {
+        // R15 on another node removes v1 while this node's cached snapshot still lists it (its value not cached):
+        // reading v1 must ask the store again, not retry the stale snapshot until it expires (an hour here).
+        InMemoryStageRepository shared = new InMemoryStageRepository();
+        StageManager cached = StageManager.builder().repository(shared).maxStages(2).maxVersions(3)
+                .cache(CacheSettings.expireAfterWrite(Duration.ofHours(1))).build();
+        StageManager otherNode = StageManager.builder().repository(shared).maxStages(2).maxVersions(3).build();
+        otherNode.createSecret(P, "s", SecretValue.ofString("one"));
+        otherNode.putVersion(P, "s", SecretValue.ofString("two"));
+        otherNode.putVersion(P, "s", SecretValue.ofString("three"));
+        assertEquals(3, cached.listVersions(P, "s").size()); // cached: v1-v3, without values
+        otherNode.putVersion(P, "s", SecretValue.ofString("four")); // removes v1, which holds no stage (R15)
+        StageException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(20),
+                () -> assertThrows(StageException.class, () -> cached.getVersion(P, "s", "v1")));
+        assertEquals(ErrorCode.VERSION_NOT_FOUND, e.code());
+        assertEquals("four", cached.getVersion(P, "s", "latest").value().string().orElseThrow(),
+                "the entry was read again from the store");
+    }
+
+    @Test
     void otherNodesWritesBecomeVisibleWithinTheStalenessBound() {
         InMemoryStageRepository shared = new InMemoryStageRepository();
         AtomicLong nanos = new AtomicLong();
