@@ -91,7 +91,9 @@ final class CachingRepository implements StageRepository {
 
     /**
      * @param e an entry from {@link #entry(SecretKey)}
-     * @return the version's value: cached in the entry, else read from the store and remembered there
+     * @return the version's value: cached in the entry, else read from the store and remembered there. If the
+     *         store no longer has it (another node removed the version, R15), the entry is stale and is dropped, so
+     *         that the caller's retry reads the store instead of the same stale snapshot until it expires.
      */
     Optional<SecretValue> value(Entry e, SecretKey key, long versionNumber) {
         SecretValue cached = e.values.get(versionNumber);
@@ -99,7 +101,11 @@ final class CachingRepository implements StageRepository {
             return Optional.of(cached);
         }
         Optional<SecretValue> v = store.loadValue(key, versionNumber);
-        v.ifPresent(value -> e.values.putIfAbsent(versionNumber, value));
+        if (v.isPresent()) {
+            e.values.putIfAbsent(versionNumber, v.get());
+        } else {
+            cache.asMap().remove(key, e); // only this entry: a newer one installed meanwhile stays
+        }
         return v;
     }
 
@@ -113,11 +119,6 @@ final class CachingRepository implements StageRepository {
             return loader.apply(k);
         });
         return e == null ? Optional.empty() : Optional.of(e.snapshot);
-    }
-
-    /** Drops the secret's entry: the next read goes to the store. */
-    void invalidate(SecretKey key) {
-        cache.invalidate(key);
     }
 
     /** Reads the store, bypassing and refreshing the cache. */

@@ -904,9 +904,6 @@ public final class StageManager {
             }
             LOG.debug("secret {}/{}: {} removed while being read, reading again", key.projectId(),
                     key.secretName(), v.id());
-            if (cache != null) {
-                cache.invalidate(key); // the cached snapshot still lists it (another node removed it): ask the store
-            }
         }
     }
 

@@ -8,15 +8,4 @@ package io.secretstages.spi;
  * @param secretName the secret name, case-sensitive
  */
 public record SecretKey(String projectId, String secretName) {
-    /** @return a hash of both names (cache and map keys) */
-    @Override
-    public int hashCode() {
-        return 31 * projectId.hashCode() + secretName.hashCode();
-    }
-
-    /** @return whether {@code o} is a key of the same project and name */
-    @Override
-    public boolean equals(Object o) {
-        return o == this || o instanceof SecretKey k && secretName.equals(k.secretName) && projectId.equals(k.projectId);
-    }
 }

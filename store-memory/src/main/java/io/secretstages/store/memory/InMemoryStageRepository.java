@@ -43,7 +43,7 @@ public final class InMemoryStageRepository implements StageRepository {
     private static final class Entry {
         final SecretSnapshot snapshot;
         final Map<Long, SecretValue> values;
-        /** {@link StageTables}, built with the entry so that it sits beside it in memory. */
+        /** {@link StageTables} built on the first stage read; a race builds it twice, harmlessly. */
         private volatile Object[] stages;
 
         Entry(SecretSnapshot snapshot, Map<Long, SecretValue> values) {
