@@ -52,6 +52,20 @@ final class JdbcUrl {
     }
 
     /**
+     * @return this URL with the setting an H2 file database needs so that a commit it acknowledged survives a crash
+     *         of the process: {@code ;WRITE_DELAY=0} (H2's default writes the file up to 500 ms after the commit),
+     *         unless the URL names a WRITE_DELAY itself; other URLs are returned as they are. (The store-jdbc
+     *         module's {@code DurableJdbcUrl} does the same, and more, once it is on main.)
+     */
+    JdbcUrl durable() {
+        String lower = url.toLowerCase(Locale.ROOT);
+        if (!isH2() || lower.startsWith("jdbc:h2:mem:") || lower.contains(";write_delay=")) {
+            return this;
+        }
+        return new JdbcUrl(url + ";WRITE_DELAY=0");
+    }
+
+    /**
      * @return this URL changed so that the driver refuses to create a database: H2 gets {@code IFEXISTS=TRUE}
      *         (replacing any IFEXISTS setting); other URLs are returned as they are
      */

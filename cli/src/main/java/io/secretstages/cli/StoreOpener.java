@@ -47,7 +47,7 @@ final class StoreOpener {
      */
     static JdbcStageRepository open(Options options, boolean createSchema) {
         JdbcUrl given = JdbcUrl.parse(options.jdbcUrl());
-        JdbcUrl url = createSchema ? given : given.existingDatabaseOnly();
+        JdbcUrl url = createSchema ? given.durable() : given.durable().existingDatabaseOnly();
         requireDriver(url);
         String initSchema = initSchemaCommand(options, given);
         if (!createSchema && url.isSqlite()) {
@@ -66,7 +66,7 @@ final class StoreOpener {
             product = probe(dataSource, url, createSchema, initSchema);
         } catch (SQLException e) {
             Optional<String> typed = password == null && ConnectionFailure.isAuthenticationFailure(e)
-                    ? PasswordSource.prompt(options.user(), url) : Optional.empty();
+                    ? PasswordSource.prompt(options.user(), given) : Optional.empty();
             if (typed.isEmpty()) {
                 throw ConnectionFailure.describe(e, target);
             }

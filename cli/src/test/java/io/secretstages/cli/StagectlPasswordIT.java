@@ -1,10 +1,13 @@
 package io.secretstages.cli;
 
 import io.secretstages.cli.StagectlProcess.Result;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,6 +16,9 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -93,6 +99,57 @@ class StagectlPasswordIT {
         }
     }
 
+    /**
+     * In a terminal (a pseudo-terminal from util-linux {@code script}), a database that refuses the login without a
+     * password gets a prompt; the typed password is not echoed.
+     */
+    @Test
+    void inATerminalThePasswordIsPromptedForWithoutEcho() throws Exception {
+        Path script = Path.of("/usr/bin/script");
+        Assumptions.assumeTrue(Files.isExecutable(script), "needs util-linux script for a pseudo-terminal");
+        Result init = run(Map.of(PasswordSource.ENVIRONMENT_VARIABLE, PASSWORD), "init-schema", "--jdbc-url=" + url,
+                "--user", "admin");
+        assertEquals(0, init.exit(), init.toString());
+        String jar = Path.of(System.getProperty("stagectl.jar", "target/stagectl.jar")).toAbsolutePath().toString();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String command = String.join(" ", "'" + java + "'", "-jar", "'" + jar + "'", "list-secrets",
+                "'--jdbc-url=" + url + "'", "--user", "admin");
+        ProcessBuilder builder = new ProcessBuilder(script.toString(), "-q", "-e", "-c", command, "/dev/null")
+                .directory(dir.toFile()).redirectErrorStream(true);
+        builder.environment().remove(PasswordSource.ENVIRONMENT_VARIABLE);
+        Process p = builder.start();
+        String prompt = "Password for admin on " + url + ": ";
+        StringBuffer output = new StringBuffer();
+        CountDownLatch prompted = new CountDownLatch(1);
+        Thread reader = new Thread(() -> {
+            try (var in = p.getInputStream()) {
+                byte[] buffer = new byte[1024];
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    output.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+                    if (output.toString().contains(prompt)) {
+                        prompted.countDown();
+                    }
+                }
+            } catch (IOException e) {
+                output.append("read failed: ").append(e);
+            }
+        });
+        reader.start();
+        try {
+            assertTrue(prompted.await(1, TimeUnit.MINUTES), "prompted: " + output);
+            try (var in = p.getOutputStream()) {
+                in.write((PASSWORD + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            assertTrue(p.waitFor(1, TimeUnit.MINUTES), "stagectl finished: " + output);
+            reader.join(10_000);
+        } finally {
+            p.destroyForcibly();
+        }
+        assertEquals(0, p.exitValue(), output.toString());
+        assertTrue(output.toString().contains("SECRET"), output.toString());
+        assertFalse(output.toString().contains(PASSWORD), "password echoed: " + output);
+    }
+
     @Test
     void aBadPasswordFileIsAUsageErrorNamingThePath() throws Exception {
         Path missing = dir.resolve("no-such-file");
@@ -106,7 +163,8 @@ class StagectlPasswordIT {
         Result emptyFile = run(Map.of(), "list-secrets", "--password-file", empty.toString());
         assertEquals(Stagectl.USAGE, emptyFile.exit(), emptyFile.toString());
         assertEquals("error: password file " + empty + " is empty\n", emptyFile.err());
-        assertEquals(List.of("empty"), Files.list(dir).map(p -> p.getFileName().toString()).toList(),
-                "no database created");
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of("empty"), files.map(p -> p.getFileName().toString()).toList(), "no database created");
+        }
     }
 }

@@ -69,6 +69,9 @@ class StagectlSchemaIT {
             assertEquals(Stagectl.STORE_FAILED, byDefault.exit(), byDefault.toString());
             assertEquals("error: no database at " + defaultDatabase + " (only init-schema creates one): run "
                     + "`stagectl init-schema` first\n", byDefault.err(), byDefault.toString());
+            assertEquals(List.of(), filesIn(workingDirectory), "created by " + command);
+        }
+        for (List<String> command : List.of(COMMANDS_ON_A_DATABASE.get(1), COMMANDS_ON_A_DATABASE.get(7))) {
             Result given = stagectl.run(with(command, "--jdbc-url=jdbc:h2:file:" + missing, "--json"));
             assertEquals(Stagectl.STORE_FAILED, given.exit(), given.toString());
             assertTrue(given.err().startsWith("{\"error_code\":\"CSMS.0001\",\"error_msg\":\"no database at " + missing
