@@ -83,8 +83,10 @@ final class StoreOpener {
         } catch (IllegalArgumentException e) {
             throw CliFailure.usage("stagectl works with H2 and PostgreSQL; " + url.redacted() + " is " + product);
         } catch (StoreException e) {
-            throw CliFailure.store("cannot " + (createSchema ? "apply the schema to " : "open ") + url.redacted()
-                    + ConnectionFailure.knownCause(e, given, options.timeout()).map(c -> ": " + c).orElse(""));
+            // a StoreException's message names what failed and never a value (its contract)
+            throw CliFailure.store("cannot " + (createSchema ? "apply the schema to " : "open ") + given.redacted()
+                    + ": " + e.getMessage()
+                    + ConnectionFailure.knownCause(e, given, options.timeout()).map(c -> " (" + c + ")").orElse(""));
         }
     }
 
