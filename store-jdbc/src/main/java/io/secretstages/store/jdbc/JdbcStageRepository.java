@@ -87,6 +87,7 @@ public final class JdbcStageRepository implements StageRepository {
         private boolean initializeSchema;
         private String tablePrefix = DEFAULT_PREFIX;
         private SqlDialect dialect;
+        private boolean allowDelayedWrites;
 
         private Builder(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -126,18 +127,50 @@ public final class JdbcStageRepository implements StageRepository {
         }
 
         /**
+         * Whether {@link #build()} accepts a database that can lose acknowledged commits when the process crashes: an
+         * H2 file database with a {@code WRITE_DELAY} above 0 (H2's default is 500 ms), an SQLite file not in WAL
+         * mode with {@code synchronous=FULL}. Default false: {@link #build()} refuses such a database, naming the
+         * fix ({@link DurableJdbcUrl#of} applied to its URL). True logs the same text as a WARN and goes on: for
+         * throwaway data only, since every change acknowledged in the delay window is gone after a crash (SPEC I6).
+         *
+         * @param allow whether to accept such a database
+         * @return this builder
+         */
+        public Builder allowDelayedWrites(boolean allow) {
+            this.allowDelayedWrites = allow;
+            return this;
+        }
+
+        /**
+         * Detects the dialect (unless set), checks that the database keeps what it acknowledged (see
+         * {@link #allowDelayedWrites(boolean)}), and applies the schema if asked.
+         *
          * @return the repository
-         * @throws StoreException if the database cannot be reached (to detect the dialect or create the schema)
+         * @throws StoreException if the database cannot be reached (to detect the dialect or create the schema), or
+         *                        can lose acknowledged commits and {@link #allowDelayedWrites(boolean)} was not set
          * @throws IllegalArgumentException if the database is not supported and no dialect was set
          */
         public JdbcStageRepository build() {
             SqlDialect d = dialect;
-            if (d == null) {
-                try (Connection c = dataSource.getConnection()) {
+            String problem;
+            try (Connection c = dataSource.getConnection()) {
+                if (d == null) {
                     d = SqlDialect.forProduct(c.getMetaData().getDatabaseProductName());
-                } catch (SQLException e) {
-                    throw new StoreException("cannot detect the database product", e);
                 }
+                problem = d.durabilityProblem(c);
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                }
+            } catch (SQLException e) {
+                throw new StoreException(d == null ? "cannot detect the database product"
+                        : "cannot check the " + d.name() + " database's durability settings", e);
+            }
+            if (problem != null) {
+                if (!allowDelayedWrites) {
+                    throw new StoreException("refusing a database that can lose acknowledged writes: " + problem
+                            + " (or accept it with JdbcStageRepository.Builder.allowDelayedWrites(true))");
+                }
+                LOG.warn("this database can lose acknowledged writes: {}", problem);
             }
             JdbcStageRepository repository = new JdbcStageRepository(dataSource, d, tablePrefix);
             if (initializeSchema) {
