@@ -51,6 +51,7 @@ public final class CrashWorkload {
         config.setUsername(args[1]);
         config.setPassword(args[2]);
         config.setMaximumPoolSize(2);
+        config.setConnectionTimeout(3_000); // a killed server: the next call fails soon, not after Hikari's 30 s
         config.setPoolName("crash");
         boolean delayed = args.length > 5 && args[5].equals("delayed");
         try (HikariDataSource pool = new HikariDataSource(config);
