@@ -102,6 +102,9 @@ final class CrashHarness {
         for (int r = 0; r < rounds; r++) {
             round(r, maxRunMillis, report);
             report.rounds++;
+            if (report.rounds % 25 == 0 && report.rounds < rounds) {
+                System.out.printf("crash harness on %s (seed %d), so far: %s%n", target.name(), seed, report);
+            }
         }
         System.out.printf("crash harness on %s (seed %d): %s%n", target.name(), seed, report);
         report.violations.stream().limit(5).forEach(v -> System.out.println("  violation: " + v));

@@ -1,15 +1,13 @@
 package io.secretstages.store.jdbc.crash;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.secretstages.store.jdbc.DurablePostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,55 +18,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * postmaster) killed and restarted on the same data directory.
  */
 class PostgresCrashTest {
-
-    /** One server on a data directory that outlives it; {@link #kill} and {@link #start} crash and restart it. */
-    static final class DurablePostgres implements AutoCloseable {
-        private final Path data;
-        private EmbeddedPostgres server;
-        private int port;
-
-        DurablePostgres(Path data) throws IOException {
-            this.data = data;
-            start();
-        }
-
-        void start() throws IOException {
-            EmbeddedPostgres.Builder b = EmbeddedPostgres.builder()
-                    .setDataDirectory(data).setCleanDataDirectory(false)
-                    .setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
-                    .setServerConfig("full_page_writes", "on");
-            if (port != 0) {
-                b.setPort(port);
-            }
-            server = b.start();
-            port = server.getPort();
-        }
-
-        String url() {
-            return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
-        }
-
-        /** SIGKILL of the postmaster (its pid is the first line of postmaster.pid); waits until its backends exit. */
-        void kill() throws IOException {
-            long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
-            ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
-            List<ProcessHandle> backends = postmaster.descendants().toList();
-            postmaster.destroyForcibly();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (postmaster.isAlive() || backends.stream().anyMatch(ProcessHandle::isAlive)) {
-                if (System.nanoTime() > deadline) {
-                    backends.forEach(ProcessHandle::destroyForcibly); // orphans past their time: gone
-                }
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-            }
-            server.close(); // its stop fails (nothing runs); releases zonky's lock on the directory
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
-        }
-    }
 
     private static CrashTarget target(DurablePostgres pg, boolean killServer) {
         return new CrashTarget() {
