@@ -37,13 +37,14 @@ import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 
 /**
- * A {@link StageRepository} over plain JDBC: H2 (the embedded default) and PostgreSQL, detected from the connection.
+ * A {@link StageRepository} over plain JDBC: SQLite (the embedded default), H2 and PostgreSQL, detected from the
+ * connection.
  * Safe for any number of repositories, in one JVM or many, over one database: the database is the only coordination.
  *
  * <p><b>Schema.</b> Three tables ({@code ss_secrets} with a revision, create and deletion times (R8),
  * {@code ss_versions} with values written once,
- * {@code ss_stages}); the DDL ships as classpath resources {@code /io/secretstages/store/jdbc/schema-h2.sql} and
- * {@code schema-postgresql.sql}. Apply it with your migration tool, or let {@link Builder#initializeSchema(boolean)}
+ * {@code ss_stages}); the DDL ships as classpath resources {@code /io/secretstages/store/jdbc/schema-h2.sql},
+ * {@code schema-sqlite.sql} and {@code schema-postgresql.sql}. Apply it with your migration tool, or let {@link Builder#initializeSchema(boolean)}
  * apply it (idempotently) at build time.
  *
  * <p><b>Transactions.</b> Every write is one transaction that starts with a compare-and-set on the secret's revision
@@ -60,6 +61,13 @@ import java.util.regex.Pattern;
  * version is the revision update, the version insert, one batch of stage rows and the commit, plus one batch of
  * deletes at the version limit. On H2 (in-process, no network) stage moves take the general transaction. All
  * statements are constant prepared statements.
+ *
+ * <p><b>Durability.</b> {@link Builder#build()} refuses an embedded database that can lose a commit it acknowledged
+ * when the process crashes (an H2 file with {@code WRITE_DELAY} above 0, H2's default; an SQLite file not in WAL mode
+ * with {@code synchronous=FULL}), unless {@link Builder#allowDelayedWrites(boolean)}; open one with
+ * {@link DurableJdbcUrl}. <b>Deadlines.</b> Every statement has a {@linkplain Builder#statementTimeout timeout} and
+ * every connection a {@linkplain Builder#networkTimeout network timeout} (10 s each by default); a failure after a
+ * commit was sent is a {@link StoreException} whose {@link StoreException#ambiguous()} is true.
  */
 public final class JdbcStageRepository implements StageRepository {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcStageRepository.class);
