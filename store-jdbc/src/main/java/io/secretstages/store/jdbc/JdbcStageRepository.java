@@ -200,6 +200,7 @@ public final class JdbcStageRepository implements StageRepository {
          * mode with {@code synchronous=FULL}. Default false: {@link #build()} refuses such a database, naming the
          * fix ({@link DurableJdbcUrl#of} applied to its URL). True logs the same text as a WARN and goes on: for
          * throwaway data only, since every change acknowledged in the delay window is gone after a crash (SPEC I6).
+         * With a {@link #dialect} set as well, {@link #build()} makes no connection and checks nothing.
          *
          * @param allow whether to accept such a database
          * @return this builder
@@ -207,6 +208,27 @@ public final class JdbcStageRepository implements StageRepository {
         public Builder allowDelayedWrites(boolean allow) {
             this.allowDelayedWrites = allow;
             return this;
+        }
+
+        /** What one connection at build time told: the dialect, and what can lose commits (null: nothing). */
+        private record Inspection(SqlDialect dialect, String problem) {
+        }
+
+        private Inspection inspect(SqlDialect given) {
+            SqlDialect d = given;
+            try (Connection c = dataSource.getConnection()) {
+                if (d == null) {
+                    d = SqlDialect.forProduct(c.getMetaData().getDatabaseProductName());
+                }
+                String problem = d.durabilityProblem(c);
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                }
+                return new Inspection(d, problem);
+            } catch (SQLException e) {
+                throw new StoreException(d == null ? "cannot detect the database product"
+                        : "cannot check the " + d.name() + " database's durability settings", e);
+            }
         }
 
         /**
@@ -220,18 +242,11 @@ public final class JdbcStageRepository implements StageRepository {
          */
         public JdbcStageRepository build() {
             SqlDialect d = dialect;
-            String problem;
-            try (Connection c = dataSource.getConnection()) {
-                if (d == null) {
-                    d = SqlDialect.forProduct(c.getMetaData().getDatabaseProductName());
-                }
-                problem = d.durabilityProblem(c);
-                if (!c.getAutoCommit()) {
-                    c.rollback();
-                }
-            } catch (SQLException e) {
-                throw new StoreException(d == null ? "cannot detect the database product"
-                        : "cannot check the " + d.name() + " database's durability settings", e);
+            String problem = null;
+            if (d == null || !allowDelayedWrites) { // both set: taken on trust, build() connects to nothing
+                Inspection found = inspect(d);
+                d = found.dialect();
+                problem = found.problem();
             }
             if (problem != null) {
                 if (!allowDelayedWrites) {
