@@ -199,7 +199,8 @@ public final class JdbcStageRepository implements StageRepository {
          * H2 file database with a {@code WRITE_DELAY} above 0 (H2's default is 500 ms), an SQLite file not in WAL
          * mode with {@code synchronous=FULL}. Default false: {@link #build()} refuses such a database, naming the
          * fix ({@link DurableJdbcUrl#of} applied to its URL). True logs the same text as a WARN and goes on: for
-         * throwaway data only, since every change acknowledged in the delay window is gone after a crash (SPEC I6).
+         * throwaway data only, since every change acknowledged in the delay window is gone after a crash (I6 in
+         * docs/rules.md).
          * With a {@link #dialect} set as well, {@link #build()} makes no connection and checks nothing.
          *
          * @param allow whether to accept such a database

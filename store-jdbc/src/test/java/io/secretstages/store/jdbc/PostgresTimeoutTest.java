@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The JDBC store's deadlines ({@link JdbcStageRepository.Builder#statementTimeout},
- * {@link JdbcStageRepository.Builder#networkTimeout}, issue 12, SPEC R21) against a PostgreSQL behind a
+ * {@link JdbcStageRepository.Builder#networkTimeout}, issue 12, R21 in docs/rules.md) against a PostgreSQL behind a
  * {@link FaultyProxy} that goes silent or drops connections, and a server killed and restarted under load: every call
  * fails with STORE_FAILURE within the timeouts plus a margin, a failed call is never applied later unless its failure
  * said the outcome was unknown, and calls succeed again once the database is back.

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The crash harness's independent oracle: a plain replay of the calls the workload makes (SPEC R6, R9-R12, R15,
+ * The crash harness's independent oracle: a plain replay of the calls the workload makes (docs/rules.md R6, R9-R12, R15,
  * R18-R20, R8), over sorted maps, sharing no code with the library. {@link #apply} returns the outcome the library
  * must have answered ({@code ok:...} or {@code err:CODE}) and changes the model as the call must have changed the
  * store; {@link #render} gives the state in the form {@link ObservedState} reads it back from a store.
