@@ -84,6 +84,11 @@ public abstract class SqlDialect {
         return null;
     }
 
+    /** @return every statement {@link #durabilityProblem} sends (constants, like all the store's SQL) */
+    java.util.List<String> durabilityChecks() {
+        return java.util.List.of();
+    }
+
     /** @return a statement run first in the schema transaction to serialise concurrent initialisation, or null */
     String schemaLock() {
         return null;

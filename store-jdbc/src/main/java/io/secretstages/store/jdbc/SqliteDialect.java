@@ -20,6 +20,9 @@ final class SqliteDialect extends SqlDialect {
     private static final int CONSTRAINT = 19;
     /** PRAGMA synchronous: 2 is FULL, 3 EXTRA. */
     private static final int FULL = 2;
+    private static final String DATABASE_LIST = "PRAGMA database_list";
+    private static final java.util.List<String> PRAGMAS = java.util.List.of("foreign_keys", "journal_mode",
+            "synchronous");
 
     @Override
     public String name() {
@@ -58,7 +61,7 @@ final class SqliteDialect extends SqlDialect {
                         + " (DurableJdbcUrl.of does)";
             }
             String file = "";
-            try (ResultSet rs = st.executeQuery("PRAGMA database_list")) {
+            try (ResultSet rs = st.executeQuery(DATABASE_LIST)) {
                 while (rs.next()) {
                     if ("main".equals(rs.getString(2))) {
                         file = rs.getString(3) == null ? "" : rs.getString(3);
@@ -76,6 +79,13 @@ final class SqliteDialect extends SqlDialect {
             }
             return null;
         }
+    }
+
+    @Override
+    java.util.List<String> durabilityChecks() {
+        java.util.List<String> out = new java.util.ArrayList<>(java.util.List.of(DATABASE_LIST));
+        PRAGMAS.forEach(p -> out.add("PRAGMA " + p));
+        return out;
     }
 
     private static String pragma(Statement st, String name) throws SQLException {

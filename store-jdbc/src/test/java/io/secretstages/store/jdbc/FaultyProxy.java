@@ -15,16 +15,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * go {@linkplain #silence() silent} (it keeps every connection open and forwards nothing, as a frozen server or a
  * partition does, until {@link #recover()}: then what it held goes through, as TCP would deliver it), to
  * {@linkplain #dropAll() drop} every connection at once, or to drop them at the n-th chunk the clients send
- * ({@link #dropAtClientChunk}), before or after forwarding that chunk.
+ * ({@link #dropAtClientChunk}) or at the first one holding a text ({@link #dropAtClientChunkContaining}), before or
+ * after forwarding that chunk.
  */
 final class FaultyProxy implements AutoCloseable {
     private final ServerSocket server;
     private final int upstreamPort;
-    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final List<Socket> clients = new CopyOnWriteArrayList<>();
+    private final List<Socket> upstreams = new CopyOnWriteArrayList<>();
     private final Object gate = new Object();
     private boolean silent;
     private final AtomicInteger chunksUntilDrop = new AtomicInteger(-1);
     private volatile boolean forwardDropped;
+    private volatile String dropMarker;
 
     FaultyProxy(int upstreamPort) throws IOException {
         this.upstreamPort = upstreamPort;
@@ -51,8 +54,9 @@ final class FaultyProxy implements AutoCloseable {
         }
     }
 
+    /** Resets every client's connection; the database's side is closed after what was forwarded to it. */
     void dropAll() {
-        for (Socket s : sockets) {
+        for (Socket s : clients) {
             try {
                 s.setSoLinger(true, 0); // a reset, as a crashed middlebox sends
                 s.close();
@@ -60,7 +64,9 @@ final class FaultyProxy implements AutoCloseable {
                 // already closed
             }
         }
-        sockets.clear();
+        upstreams.forEach(FaultyProxy::closeQuietly);
+        clients.clear();
+        upstreams.clear();
     }
 
     /**
@@ -72,8 +78,28 @@ final class FaultyProxy implements AutoCloseable {
         chunksUntilDrop.set(n);
     }
 
+    /**
+     * @param marker drop every connection at the next chunk a client sends that contains this ASCII text (such as
+     *               {@code COMMIT}, which pgjdbc sends as query text)
+     * @param forwardIt whether that chunk reaches the database first
+     */
+    void dropAtClientChunkContaining(String marker, boolean forwardIt) {
+        forwardDropped = forwardIt;
+        dropMarker = marker;
+    }
+
     void disarm() {
         chunksUntilDrop.set(-1);
+        dropMarker = null;
+    }
+
+    private boolean dropsAt(byte[] buffer, int n) {
+        String marker = dropMarker;
+        if (marker != null && new String(buffer, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1).contains(marker)) {
+            dropMarker = null;
+            return true;
+        }
+        return chunksUntilDrop.get() > 0 && chunksUntilDrop.decrementAndGet() == 0;
     }
 
     private void accept() {
@@ -81,8 +107,8 @@ final class FaultyProxy implements AutoCloseable {
             try {
                 Socket client = server.accept();
                 Socket upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort);
-                sockets.add(client);
-                sockets.add(upstream);
+                clients.add(client);
+                upstreams.add(upstream);
                 pump(client, upstream, true);
                 pump(upstream, client, false);
             } catch (IOException e) {
@@ -102,7 +128,7 @@ final class FaultyProxy implements AutoCloseable {
                             gate.wait();
                         }
                     }
-                    boolean drop = fromClient && chunksUntilDrop.get() > 0 && chunksUntilDrop.decrementAndGet() == 0;
+                    boolean drop = fromClient && dropsAt(buffer, n);
                     if (drop && forwardDropped) {
                         out.write(buffer, 0, n);
                         out.flush();

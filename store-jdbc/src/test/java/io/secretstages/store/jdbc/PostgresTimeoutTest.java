@@ -47,9 +47,9 @@ class PostgresTimeoutTest {
     private static HikariDataSource pool(int port) {
         HikariConfig config = new HikariConfig();
         // cancelSignalTimeout: pgjdbc waits for the cancel it sends at a statement timeout (10 s by default), and a
-        // silent server never answers it
+        // silent server never answers it; prepareThreshold=0: statements always travel as text (the proxy finds COMMIT)
         config.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + port
-                + "/postgres?connectTimeout=2&loginTimeout=2&cancelSignalTimeout=1");
+                + "/postgres?connectTimeout=2&loginTimeout=2&cancelSignalTimeout=1&prepareThreshold=0");
         config.setUsername("postgres");
         config.setPassword("postgres");
         config.setMaximumPoolSize(3);
@@ -124,9 +124,9 @@ class PostgresTimeoutTest {
     }
 
     /**
-     * Connections dropped at each point of a put's transaction, before and after the chunk reaches the database: a
-     * put that failed without saying its outcome is unknown left nothing; one that succeeded is there; and a drop
-     * just after the commit was sent is reported as unknown.
+     * Connections dropped at the n-th chunk clients send (n = 1..8: connection set-up, the put's statements, its
+     * commit, as they fall), before and after the chunk reaches the database: a put that failed without saying its
+     * outcome is unknown left nothing; one that succeeded is there.
      */
     @Test
     void connectionsDroppedMidTransactionNeverLeaveAFailedPutBehindUnlessItSaidSo() throws Exception {
@@ -135,7 +135,6 @@ class PostgresTimeoutTest {
             StageManager m = manager(pool);
             String secret = "dropped-" + System.nanoTime();
             m.createSecret("timeouts", secret, SecretValue.ofString("v1-value"));
-            int ambiguous = 0;
             int failed = 0;
             for (boolean forwarded : new boolean[] {false, true}) {
                 for (int chunk = 1; chunk <= 8; chunk++) {
@@ -150,7 +149,6 @@ class PostgresTimeoutTest {
                         boolean unknown = e.getCause() instanceof StoreException s && s.ambiguous();
                         outcome = unknown ? "unknown" : "failed";
                         failed++;
-                        ambiguous += unknown ? 1 : 0;
                     }
                     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                     assertTrue(millis < BOUND_MILLIS, "a put with its connection dropped took " + millis + " ms");
@@ -165,7 +163,42 @@ class PostgresTimeoutTest {
                 }
             }
             assertTrue(failed > 0, "some drops failed a put");
-            assertTrue(ambiguous > 0, "a drop right after a commit was sent reports an unknown outcome");
+        }
+    }
+
+    /**
+     * The commit itself cut: not forwarded (nothing committed) and forwarded with its answer lost (committed). Both
+     * fail with STORE_FAILURE saying the outcome is unknown, within the bound; the state is what the database did.
+     */
+    @Test
+    void aConnectionDroppedAtTheCommitReportsAnUnknownOutcome() throws Exception {
+        try (FaultyProxy proxy = new FaultyProxy(TestDatabases.postgres().getPort());
+             HikariDataSource pool = pool(proxy.port())) {
+            StageManager m = manager(pool);
+            String secret = "commit-" + System.nanoTime();
+            m.createSecret("timeouts", secret, SecretValue.ofString("v1-value"));
+            for (boolean forwarded : new boolean[] {false, true}) {
+                String value = "at-commit-" + forwarded;
+                proxy.dropAtClientChunkContaining("COMMIT", forwarded);
+                long start = System.nanoTime();
+                StageException e = org.junit.jupiter.api.Assertions.assertThrows(StageException.class,
+                        () -> m.putVersion("timeouts", secret, SecretValue.ofString(value)));
+                long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                proxy.disarm();
+                assertEquals(ErrorCode.STORE_FAILURE, e.code());
+                assertTrue(e.getCause() instanceof StoreException s && s.ambiguous(),
+                        "a commit cut (forwarded " + forwarded + ") is reported as ambiguous: " + e.getCause());
+                assertTrue(e.getCause().getMessage().contains("outcome unknown"), e.getCause().getMessage());
+                assertTrue(millis < BOUND_MILLIS, "took " + millis + " ms");
+                if (forwarded) { // the database commits what it read before the connection ended
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    while (!eventually(() -> hasValue(m, secret, value)) && System.nanoTime() < deadline) {
+                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+                    }
+                }
+                assertEquals(forwarded, eventually(() -> hasValue(m, secret, value)),
+                        "the put is there exactly when its commit reached the database");
+            }
         }
     }
 

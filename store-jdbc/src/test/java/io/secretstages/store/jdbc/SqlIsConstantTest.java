@@ -32,6 +32,7 @@ class SqlIsConstantTest {
         if (dialect.schemaLock() != null) {
             out.add(dialect.schemaLock());
         }
+        out.addAll(dialect.durabilityChecks());
         return out;
     }
 
@@ -64,9 +65,11 @@ class SqlIsConstantTest {
 
     @Test
     void everyStatementIsAConstantPreparedStatement() throws Exception {
-        for (SqlDialect dialect : List.of(SqlDialect.H2, SqlDialect.POSTGRESQL)) {
-            CountingDataSource ds = new CountingDataSource(dialect == SqlDialect.H2
-                    ? TestDatabases.h2("constant-sql") : TestDatabases.postgres().getPostgresDatabase());
+        java.nio.file.Path sqlite = java.nio.file.Files.createTempDirectory("constant-sql").resolve("stages.db");
+        for (SqlDialect dialect : List.of(SqlDialect.H2, SqlDialect.POSTGRESQL, SqlDialect.SQLITE)) {
+            CountingDataSource ds = new CountingDataSource(dialect == SqlDialect.H2 ? TestDatabases.h2("constant-sql")
+                    : dialect == SqlDialect.SQLITE ? TestDatabases.sqlite(sqlite, 2)
+                    : TestDatabases.postgres().getPostgresDatabase());
             List<String> inputs = new java.util.ArrayList<>();
             workload(ds, inputs);
             Set<String> allowed = constants(dialect);

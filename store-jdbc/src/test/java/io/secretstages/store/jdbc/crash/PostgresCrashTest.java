@@ -6,8 +6,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,9 +68,34 @@ class PostgresCrashTest {
             public void recover() throws IOException {
                 if (killServer) {
                     pg.start();
+                } else {
+                    awaitNoOtherSessions(pg); // the killed client's backend may still finish its call
                 }
             }
         };
+    }
+
+    /** Waits until the server has no client session but the one asking (the killed workload's have ended). */
+    private static void awaitNoOtherSessions(DurablePostgres pg) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        try (Connection c = DriverManager.getConnection(pg.url(), "postgres", "postgres");
+             Statement st = c.createStatement()) {
+            while (true) {
+                try (ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE"
+                        + " backend_type = 'client backend' AND pid <> pg_backend_pid()")) {
+                    rs.next();
+                    if (rs.getInt(1) == 0) {
+                        return;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("the killed workload's sessions did not end within 60 s");
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            }
+        } catch (SQLException e) {
+            throw new IOException("cannot ask PostgreSQL for its sessions", e);
+        }
     }
 
     private static void run(Path dir, boolean killServer) throws Exception {
