@@ -65,7 +65,7 @@ import static org.quicktheories.generators.SourceDSL.lists;
  * {@link #anotherRepositoryOverSameStorage(StageRepository)}.
  *
  * <p>Every test works in a project of its own, so stores over shared storage need no cleaning between tests.
- * Test names cite SPEC.md's rule numbers.
+ * Test names cite docs/rules.md's rule numbers.
  */
 public abstract class StageRepositoryContract {
     private static final AtomicLong PROJECTS = new AtomicLong();
