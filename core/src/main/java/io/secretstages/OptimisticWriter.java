@@ -131,17 +131,7 @@ final class OptimisticWriter {
     /** @return whether the store applied the plan; false: a lost race */
     private boolean carryOut(Plan<?> plan, StageEvent.Operation operation) {
         if (plan.deletes() != null) {
-            SecretSnapshot s = plan.deletes();
-            boolean deleted;
-            try {
-                deleted = store.delete(s, "delete secret");
-            } finally {
-                snapshots.forget(s.key());
-            }
-            if (deleted) {
-                notifier.deleted(operation, s);
-            }
-            return deleted;
+            return purger.remove(plan.deletes(), operation);
         }
         SecretChange change = plan.change();
         OptionalLong revision;

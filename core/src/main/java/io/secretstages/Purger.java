@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Removes secrets past their deletion time (R8): one at a time when a call meets one, and in bulk for
- * {@code purgeExpired}. Every removal is a delete guarded by the revision the expiry was read at, so a secret
+ * Removes secrets (R8): those past their deletion time, one at a time when a call meets one and in bulk for
+ * {@code purgeExpired}, and the one a {@code deleteSecret} names. Every removal is a delete guarded by the revision the expiry was read at, so a secret
  * restored meanwhile by another node is never removed.
  */
 final class Purger {
@@ -36,14 +36,24 @@ final class Purger {
      * @return whether this call removed it (false: it changed or went since {@code s} was read)
      */
     boolean purge(SecretSnapshot s) {
+        return remove(s, StageEvent.Operation.PURGE_SECRET);
+    }
+
+    /**
+     * Deletes a secret if it is still at {@code s}'s revision, for a purge or a {@code deleteSecret} (R8), and tells
+     * of it.
+     *
+     * @return whether this call removed it
+     */
+    boolean remove(SecretSnapshot s, StageEvent.Operation operation) {
         boolean deleted;
         try {
-            deleted = store.delete(s, "purge secret");
+            deleted = store.delete(s, operation == StageEvent.Operation.PURGE_SECRET ? "purge secret" : "delete secret");
         } finally {
             snapshots.forget(s.key());
         }
         if (deleted) {
-            notifier.deleted(StageEvent.Operation.PURGE_SECRET, s);
+            notifier.deleted(operation, s);
         }
         return deleted;
     }

@@ -102,6 +102,23 @@ public record SecretSnapshot(SecretKey key, long revision, long lastVersionNumbe
     }
 
     /**
+     * Checks the argument of {@link StageRepository#rewriteValues} against this base snapshot.
+     *
+     * @param values new values by version number
+     * @throws IllegalArgumentException if {@code values} is empty or names a version this snapshot does not list
+     */
+    public void checkRewrite(Map<Long, ?> values) {
+        if (values.isEmpty()) {
+            throw new IllegalArgumentException("no values to rewrite");
+        }
+        for (Long n : values.keySet()) {
+            if (version(n).isEmpty()) {
+                throw new IllegalArgumentException("v" + n + " is not a version of the snapshot");
+            }
+        }
+    }
+
+    /**
      * @param versionNumber a version number
      * @return the names of the stages that version holds, sorted, unmodifiable
      */

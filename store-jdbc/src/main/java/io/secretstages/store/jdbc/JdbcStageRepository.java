@@ -329,14 +329,7 @@ public final class JdbcStageRepository implements StageRepository {
 
     @Override
     public OptionalLong rewriteValues(SecretSnapshot base, Map<Long, SecretValue> values) {
-        if (values.isEmpty()) {
-            throw new IllegalArgumentException("no values to rewrite");
-        }
-        for (Long n : values.keySet()) {
-            if (base.version(n).isEmpty()) {
-                throw new IllegalArgumentException("v" + n + " is not a version of the snapshot");
-            }
-        }
+        base.checkRewrite(values);
         SecretKey key = base.key();
         boolean applied = inTransaction("rewrite values", c -> {
             if (!compareAndSet(c, key, base.revision(), base)) {

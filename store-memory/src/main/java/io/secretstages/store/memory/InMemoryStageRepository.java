@@ -198,14 +198,7 @@ public final class InMemoryStageRepository implements StageRepository {
 
     @Override
     public OptionalLong rewriteValues(SecretSnapshot base, Map<Long, SecretValue> values) {
-        if (values.isEmpty()) {
-            throw new IllegalArgumentException("no values to rewrite");
-        }
-        for (Long n : values.keySet()) {
-            if (base.version(n).isEmpty()) {
-                throw new IllegalArgumentException("v" + n + " is not a version of the snapshot");
-            }
-        }
+        base.checkRewrite(values);
         SecretKey key = base.key();
         Project p = project(key.projectId());
         Entry current = at(p, key.secretName(), base.revision());
