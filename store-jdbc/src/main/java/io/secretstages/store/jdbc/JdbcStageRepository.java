@@ -48,8 +48,8 @@ import java.util.regex.Pattern;
  * ({@code UPDATE ... WHERE revision = ?}, which also locks the row): 0 rows means another writer won, the
  * transaction is rolled back and {@code false} returned, and {@code StageManager} reloads and retries. Only the rows
  * that change are written; values are never rewritten. Any SQL failure rolls back and is thrown as a
- * {@link StoreException} (the cause attached, no values in the message); a failure of the commit itself is
- * ambiguous and is thrown the same way. Connections are always closed and their auto-commit mode restored, so any
+ * {@link StoreException} (the cause attached, no values in the message); a failure of the commit itself (or of
+ * a single statement on an auto-commit connection) is {@link StoreException#ambiguous() ambiguous}. Connections are always closed and their auto-commit mode restored, so any
  * pool works, with auto-commit on or off.
  *
  * <p><b>Round trips</b> (PostgreSQL, auto-commit connections): a read of a secret is one query, of one stage one
@@ -394,6 +394,7 @@ public final class JdbcStageRepository implements StageRepository {
             throw failure("apply a change (no connection)", e);
         }
         boolean autoCommit = true;
+        boolean committing = false;
         try {
             autoCommit = c.getAutoCommit();
             boolean applied;
@@ -416,10 +417,12 @@ public final class JdbcStageRepository implements StageRepository {
                 } else {
                     ps.setArray(4, c.createArrayOf("varchar", change.detachedStages().toArray(new String[0])));
                 }
+                committing = autoCommit; // on an auto-commit connection the statement is the commit
                 applied = ps.executeUpdate() > 0;
             }
             if (!autoCommit) {
                 if (applied) {
+                    committing = true;
                     c.commit();
                 } else {
                     c.rollback();
@@ -433,7 +436,7 @@ public final class JdbcStageRepository implements StageRepository {
             if (dialect.isLostRace(e)) {
                 return false;
             }
-            throw failure("apply a change", e);
+            throw failure("apply a change", e, committing);
         } finally {
             closeQuietly(c); // the outcome is decided: a failing close must not turn a commit into an error
         }
@@ -516,6 +519,7 @@ public final class JdbcStageRepository implements StageRepository {
             throw failure(what + " (no connection)", e);
         }
         boolean autoCommit = true;
+        boolean committing = false;
         try {
             autoCommit = c.getAutoCommit();
             if (autoCommit) {
@@ -523,6 +527,7 @@ public final class JdbcStageRepository implements StageRepository {
             }
             boolean applied = work.run(c);
             if (applied) {
+                committing = true;
                 c.commit();
             } else {
                 c.rollback();
@@ -534,7 +539,7 @@ public final class JdbcStageRepository implements StageRepository {
                 LOG.debug("lost a race in the database ({}), will retry", e.getSQLState());
                 return false;
             }
-            throw failure(what, e);
+            throw failure(what, e, committing);
         } catch (RuntimeException | Error e) {
             rollbackQuietly(c, e);
             throw e;
@@ -559,8 +564,14 @@ public final class JdbcStageRepository implements StageRepository {
     }
 
     private static StoreException failure(String what, SQLException e) {
+        return failure(what, e, false);
+    }
+
+    /** @param ambiguous whether the commit had been sent: the database may have committed before failing */
+    private static StoreException failure(String what, SQLException e, boolean ambiguous) {
         return new StoreException("JDBC store failed to " + what + " (SQLState " + e.getSQLState() + ", error code "
-                + e.getErrorCode() + ")", e);
+                + e.getErrorCode() + ")" + (ambiguous ? " while committing: the outcome is unknown" : ""), e,
+                ambiguous);
     }
 
     // ------------------------------------------------------------------ schema
