@@ -14,6 +14,11 @@ final class H2Dialect extends SqlDialect {
     private static final int CONCURRENT_UPDATE = 90131;
     private static final int LOCK_TIMEOUT = 50200;
 
+    /** The durability check's queries (constants, like every statement the store sends). */
+    static final String DATABASE_PATH = "SELECT DATABASE_PATH()";
+    static final String WRITE_DELAY = "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
+            + " WHERE SETTING_NAME = 'WRITE_DELAY'";
+
     @Override
     public String name() {
         return "h2";
@@ -33,14 +38,13 @@ final class H2Dialect extends SqlDialect {
     String durabilityProblem(Connection c) throws SQLException {
         try (Statement st = c.createStatement()) {
             String path;
-            try (ResultSet rs = st.executeQuery("SELECT DATABASE_PATH()")) {
+            try (ResultSet rs = st.executeQuery(DATABASE_PATH)) {
                 path = rs.next() ? rs.getString(1) : null;
             }
             if (path == null) {
                 return null; // in memory: nothing to keep
             }
-            try (ResultSet rs = st.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
-                    + " WHERE SETTING_NAME = 'WRITE_DELAY'")) {
+            try (ResultSet rs = st.executeQuery(WRITE_DELAY)) {
                 int delay = rs.next() ? Integer.parseInt(rs.getString(1).trim()) : 0;
                 return delay <= 0 ? null : "the H2 file database acknowledges a commit up to " + delay + " ms before"
                         + " it writes it (WRITE_DELAY=" + delay + "): a crash of the process loses those commits;"
