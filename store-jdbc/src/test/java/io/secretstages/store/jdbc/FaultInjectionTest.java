@@ -170,6 +170,8 @@ class FaultInjectionTest {
                     if (state.equals(after) && !after.equals(before)) {
                         assertEquals(FaultInjectingDataSource.Mode.FAIL_AFTER, mode,
                                 where + ": only an ambiguous outcome may fail after applying");
+                        org.junit.jupiter.api.Assertions.assertTrue(failure.ambiguous(),
+                                where + ": a failure after applying must say that the outcome is unknown");
                         outcomes.merge("STORE_FAILURE, applied (ambiguous)", 1, Integer::sum);
                         retryKeepsInvariants(cleanManager, sc, project, where);
                         if (sc.name.contains("client token")) {
