@@ -17,11 +17,6 @@ final class H2Dialect extends SqlDialect {
     private static final String WRITE_DELAY = "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
             + " WHERE SETTING_NAME = 'WRITE_DELAY'";
 
-    /** The durability check's queries (constants, like every statement the store sends). */
-    static final String DATABASE_PATH = "SELECT DATABASE_PATH()";
-    static final String WRITE_DELAY = "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
-            + " WHERE SETTING_NAME = 'WRITE_DELAY'";
-
     @Override
     public String name() {
         return "h2";
