@@ -16,6 +16,11 @@ final class TestValues {
         return Math.max(50, Integer.getInteger("secretstages.stateful.examples", 300) / 3);
     }
 
+    /** @return whether this is a soak run ({@code -Psoak} sets {@code secretstages.soak.ops}) */
+    static boolean soak() {
+        return Long.getLong("secretstages.soak.ops", 0) > 0;
+    }
+
     /** @return binaries of 0 to 32 KiB, any bytes, sizes biased to both ends */
     static Gen<SecretValue> binaries() {
         Gen<Integer> sizes = Generate.frequency(
