@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -71,7 +70,7 @@ class NoPlaintextAtRestTest {
                         case 1 -> stored.put(secret + "/" + manager.putVersion(project, secret, op.value()).id(),
                                 op.value());
                         case 2 -> stored.put(secret + "/" + manager.putVersion(project, secret, op.value(),
-                                Set.of("blue"), Optional.of("token-" + op.secret())).id(), op.value());
+                                Set.of("blue"), "token-" + op.secret()).id(), op.value());
                         case 3 -> manager.updateStage(project, secret, Stages.SYSCURRENT, "v1");
                         default -> {
                             manager.deleteSecret(project, secret);
