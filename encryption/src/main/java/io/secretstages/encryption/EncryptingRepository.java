@@ -24,7 +24,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A {@link StageRepository} that encrypts values at rest (SPEC E1-E5) over any other store: every new version's
+ * A {@link StageRepository} that encrypts values at rest (docs/rules.md E1-E5) over any other store: every new version's
  * value is sealed with its own fresh AES-256-GCM data key, wrapped by the key-encryption key, and bound to its place
  * (project, secret, version, the secret's creation time); the store below only ever sees the sealed envelope, as a
  * binary value. Metadata (names, stages, times, client tokens) is stored as it is.
@@ -192,7 +192,7 @@ public final class EncryptingRepository implements StageRepository {
 
     /**
      * Re-wraps the data key of every stored version in a project under the key-encryption key's current primary
-     * (SPEC E4), online: each secret is rewritten in one revision-guarded write, so a concurrent writer either
+     * (docs/rules.md E4), online: each secret is rewritten in one revision-guarded write, so a concurrent writer either
      * comes first (and the secret is read again) or makes the rewrite lose its race (and it is done again); values
      * themselves are not re-encrypted. Secrets are visited in name order, pending deletion included; the listener
      * hears of each one, and a re-wrap that failed resumes from the last secret it reported.

@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * The stored form of one sealed value (SPEC E1), format 1. All integers big-endian:
+ * The stored form of one sealed value (docs/rules.md E1), format 1. All integers big-endian:
  *
  * <pre>
  *  offset  size  field
@@ -18,7 +18,7 @@ import java.util.Arrays;
  * </pre>
  *
  * The data key is wrapped separately from the value (not as one opaque {@code KmsEnvelopeAead} blob) so that a
- * key rotation can re-wrap it under a new key-encryption key without touching the sealed value (SPEC E4). With a
+ * key rotation can re-wrap it under a new key-encryption key without touching the sealed value (docs/rules.md E4). With a
  * local keyset the overhead is 8 + 65 + 28 = 101 bytes; a KMS ciphertext of the data key is larger (up to 4096).
  *
  * <p>This class only lays bytes out; {@link EnvelopeSealer} does the cryptography.
@@ -89,7 +89,7 @@ final class Envelope {
     /**
      * @param newKeyId the key id of the key-encryption key that wrapped {@code newWrappedKey}
      * @param newWrappedKey the same data key, wrapped again
-     * @return this envelope with the data key re-wrapped and the sealed value unchanged (SPEC E4)
+     * @return this envelope with the data key re-wrapped and the sealed value unchanged (docs/rules.md E4)
      */
     Envelope withWrappedKey(int newKeyId, byte[] newWrappedKey) {
         return new Envelope(valueType, newKeyId, newWrappedKey, sealedValue);

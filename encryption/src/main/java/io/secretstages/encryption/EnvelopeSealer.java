@@ -1,11 +1,8 @@
 package io.secretstages.encryption;
 
 import com.google.crypto.tink.Aead;
-import com.google.crypto.tink.InsecureSecretKeyAccess;
-import com.google.crypto.tink.aead.AesGcmKey;
-import com.google.crypto.tink.aead.AesGcmParameters;
 import com.google.crypto.tink.subtle.AesGcmJce;
-import com.google.crypto.tink.util.SecretBytes;
+import com.google.crypto.tink.subtle.Random;
 import io.secretstages.SecretValue;
 import io.secretstages.spi.StoreException;
 
@@ -16,31 +13,20 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Seals values into {@link Envelope}s and opens them (SPEC E1-E4), with Tink for every primitive: each value gets a
- * fresh AES-256-GCM data key ({@link AesGcmKey}, {@link AesGcmJce}), which the key-encryption key (any Tink
- * {@link Aead}: a local keyset or a KMS key) wraps. Both ciphertexts carry associated data with the value's
- * {@link ValuePlace}; the value's also covers its type, the wrapped key's also covers the key id recorded next to it.
+ * Seals values into {@link Envelope}s and opens them (E1-E4 in docs/rules.md), with Tink for every primitive: each
+ * value gets a fresh AES-256-GCM data key (32 bytes from Tink's {@link Random}, used through Tink's
+ * {@link AesGcmJce}: random 12-byte IV, 16-byte tag), which the key-encryption key (any Tink {@link Aead}: a local
+ * keyset or a KMS key) wraps. Both ciphertexts carry associated data with the value's {@link ValuePlace}; the
+ * value's also covers its type, the wrapped key's also covers the key id recorded next to it.
  *
- * <p>The data key is handled as Tink's {@code KmsEnvelopeAead} handles its own: created by Tink, serialized (here:
- * its 32 raw bytes, through {@link InsecureSecretKeyAccess}) only to be wrapped, and parsed back into an
- * {@link AesGcmKey} after unwrapping. Raw key bytes are zeroed after use. Thread-safe.
+ * <p>As in Tink's {@code KmsEnvelopeAead}, the data key exists in the clear only to seal or open one value and to
+ * be wrapped; its bytes are zeroed after use. Tink's key objects ({@code AesGcmKey}) are not used for it: building
+ * one per value costs more than the encryption itself, and a raw AES-GCM key is all a data key is. Thread-safe.
  */
 final class EnvelopeSealer {
     private static final byte[] VALUE_DOMAIN = "secret-stages value".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] KEY_DOMAIN = "secret-stages data key".getBytes(StandardCharsets.US_ASCII);
     private static final int DATA_KEY_SIZE = 32;
-    private static final AesGcmParameters DATA_KEY_PARAMETERS;
-
-    static {
-        try {
-            DATA_KEY_PARAMETERS = AesGcmParameters.builder()
-                    .setKeySizeBytes(DATA_KEY_SIZE).setIvSizeBytes(12).setTagSizeBytes(16)
-                    .setVariant(AesGcmParameters.Variant.NO_PREFIX)
-                    .build();
-        } catch (GeneralSecurityException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private final Aead keyEncryptionKey;
     private final int primaryKeyId;
@@ -67,14 +53,11 @@ final class EnvelopeSealer {
      */
     byte[] seal(SecretValue value, ValuePlace place) {
         byte[] plaintext = value.toBytes();
-        byte[] rawKey = null;
+        byte[] rawKey = Random.randBytes(DATA_KEY_SIZE);
         try {
-            AesGcmKey dataKey = AesGcmKey.builder().setParameters(DATA_KEY_PARAMETERS)
-                    .setKeyBytes(SecretBytes.randomBytes(DATA_KEY_SIZE)).build();
             byte type = value.isString() ? Envelope.STRING : Envelope.BINARY;
             byte[] valueAad = place.associatedData(VALUE_DOMAIN, new byte[]{Envelope.FORMAT_1, type});
-            byte[] sealed = AesGcmJce.create(dataKey).encrypt(plaintext, valueAad);
-            rawKey = dataKey.getKeyBytes().toByteArray(InsecureSecretKeyAccess.get());
+            byte[] sealed = new AesGcmJce(rawKey).encrypt(plaintext, valueAad);
             byte[] wrapped = keyEncryptionKey.encrypt(rawKey,
                     place.associatedData(KEY_DOMAIN, Envelope.keyHeader(primaryKeyId)));
             return new Envelope(type, primaryKeyId, wrapped, sealed).toBytes();
@@ -83,9 +66,7 @@ final class EnvelopeSealer {
                     + e.getClass().getSimpleName() + ")", e);
         } finally {
             Arrays.fill(plaintext, (byte) 0);
-            if (rawKey != null) {
-                Arrays.fill(rawKey, (byte) 0);
-            }
+            Arrays.fill(rawKey, (byte) 0);
         }
     }
 
@@ -94,15 +75,16 @@ final class EnvelopeSealer {
      * @param place where it was read from
      * @return the plaintext value
      * @throws StoreException if it does not open: a wrong or missing key, tampered bytes, or bytes moved from
-     *                        another place (SPEC E3); the message names the key id it needs, never a value or key
+     *                        another place (docs/rules.md E3); the message names the key id it needs, never a value or key
      */
     SecretValue open(byte[] stored, ValuePlace place) {
         Envelope envelope = parse(stored, place);
         byte[] rawKey = unwrap(envelope, place);
         try {
-            AesGcmKey dataKey = AesGcmKey.builder().setParameters(DATA_KEY_PARAMETERS)
-                    .setKeyBytes(SecretBytes.copyFrom(rawKey, InsecureSecretKeyAccess.get())).build();
-            byte[] plaintext = AesGcmJce.create(dataKey).decrypt(envelope.sealedValue(),
+            if (rawKey.length != DATA_KEY_SIZE) {
+                throw new GeneralSecurityException("unwrapped data key of " + rawKey.length + " bytes");
+            }
+            byte[] plaintext = new AesGcmJce(rawKey).decrypt(envelope.sealedValue(),
                     place.associatedData(VALUE_DOMAIN, envelope.valueHeader()));
             SecretValue value = SecretValue.fromBytes(envelope.isString(), plaintext);
             Arrays.fill(plaintext, (byte) 0);
@@ -115,7 +97,7 @@ final class EnvelopeSealer {
     }
 
     /**
-     * Re-wraps an envelope's data key under the current primary key (SPEC E4), leaving the sealed value as it is.
+     * Re-wraps an envelope's data key under the current primary key (docs/rules.md E4), leaving the sealed value as it is.
      *
      * @param stored an envelope's bytes
      * @param place where it was read from

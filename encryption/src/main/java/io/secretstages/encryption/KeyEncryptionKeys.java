@@ -8,7 +8,7 @@ import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import java.security.GeneralSecurityException;
 
 /**
- * Creates and rotates local key-encryption keysets (AES-256-GCM keys, Tink output prefix), the steps of SPEC E4:
+ * Creates and rotates local key-encryption keysets (AES-256-GCM keys, Tink output prefix), the steps of docs/rules.md E4:
  * {@link #generate()} once; at each rotation {@link #rotate} (a new primary wraps new data keys, the old keys still
  * unwrap), then {@link EncryptingRepository#rewrap} re-wraps every stored data key, then {@link #retire} removes
  * the old key. Keysets are immutable: each method returns a new one, to be saved with {@link KeysetFiles}.

@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Where a sealed value belongs (SPEC E2): project, secret, version number and the secret's creation time. Its
+ * Where a sealed value belongs (docs/rules.md E2): project, secret, version number and the secret's creation time. Its
  * {@link #encode() encoding} is part of the associated data of both the value and its wrapped data key, so a
  * ciphertext copied to another version, secret or project, or into a secret created again under the same name (a
  * later creation time), fails to open.

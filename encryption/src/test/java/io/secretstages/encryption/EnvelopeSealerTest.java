@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 
-/** The envelope by itself (SPEC E1-E5): round trips, tampering, places, rotation, size. */
+/** The envelope by itself (docs/rules.md E1-E5): round trips, tampering, places, rotation, size. */
 class EnvelopeSealerTest {
     private static final ValuePlace PLACE = new ValuePlace("p", "s", 3, Instant.parse("2026-01-01T00:00:00.123Z"));
 

@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.quicktheories.QuickTheory.qt;
 
 /**
- * SPEC E1 as a property over real databases: after any sequence of operations through an encrypted manager, no
+ * docs/rules.md E1 as a property over real databases: after any sequence of operations through an encrypted manager, no
  * value written (raw, hex or Base64) appears in any cell of any table of H2 or PostgreSQL, and every value reads
  * back byte for byte.
  */

@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * SPEC E3: no value and no key material in any log line (every level, captured by {@link CapturingLogProvider}),
+ * docs/rules.md E3: no value and no key material in any log line (every level, captured by {@link CapturingLogProvider}),
  * exception (message, cause chain, stack trace) or {@code toString}, across encrypted operations and every kind of
  * failure to open: tampered bytes, a wrong key, a retired key, and H2 refusing an envelope too long for its column
  * (whose error quotes the rejected bytes in hex).

@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Key rotation (SPEC E4) through the manager: a new primary wraps new values while old ones stay readable; a
+ * Key rotation (docs/rules.md E4) through the manager: a new primary wraps new values while old ones stay readable; a
  * re-wrap under concurrent writers loses nothing and leaves every value readable with the new key alone; a re-wrap
  * interrupted by a failure resumes where it stopped.
  */

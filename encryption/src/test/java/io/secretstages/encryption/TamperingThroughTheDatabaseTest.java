@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * SPEC E2 and E3 against someone who can write the database: a flipped bit in the stored column, or a stored
+ * docs/rules.md E2 and E3 against someone who can write the database: a flipped bit in the stored column, or a stored
  * value copied to another version, another secret, another project, or into a secret created again under the same
  * name, fails to open with STORE_FAILURE, never another value, and the message says so without the value.
  */
