@@ -76,7 +76,7 @@ class RotationTest {
 
     @Test
     void rewrapUnderConcurrentWritersLosesNothingAndTheOldKeyCanGo() throws Exception {
-        int secrets = 40;
+        int secrets = TestValues.soak() ? 400 : 40;
         RewritableStore store = new RewritableStore();
         KeysetHandle old = KeyEncryptionKeys.generate();
         StageManager before = manager(EncryptingRepository.wrap(store, old));
@@ -154,7 +154,7 @@ class RotationTest {
 
     @Test
     void aRewrapInterruptedByAFailureResumesAfterTheLastSecretItReported() throws Exception {
-        int secrets = 25;
+        int secrets = TestValues.soak() ? 250 : 25;
         RewritableStore store = new RewritableStore();
         KeysetHandle old = KeyEncryptionKeys.generate();
         StageManager before = manager(EncryptingRepository.wrap(store, old));
