@@ -3,6 +3,7 @@ module io.secretstages.cli {
     requires io.secretstages.store.jdbc;
     requires io.secretstages.encryption;
     requires info.picocli;
+    requires java.logging;
 
     opens io.secretstages.cli to info.picocli;
 }
