@@ -14,7 +14,8 @@ import java.util.TreeMap;
 /**
  * Runs {@link EncryptionBenchmark} (one fork per store, 5x1 s warm-up, 4x1 s measurement, 1 thread) on a PostgreSQL
  * it starts (fsync off, as {@link BenchmarkSuite}'s {@code pg}) and prints the rows of RESULTS.md's encryption
- * section: microseconds per operation and encrypted / plain throughput. {@code --quick} shortens every run.
+ * section: microseconds per operation and encrypted / plain throughput. {@code --quick} shortens every run;
+ * {@code --stores=memory,memory-encrypted} runs only those stores.
  */
 public final class EncryptionBenchmarkRun {
     private EncryptionBenchmarkRun() {
@@ -27,6 +28,11 @@ public final class EncryptionBenchmarkRun {
                 .setServerConfig("full_page_writes", "off").start()) {
             String url = pg.getJdbcUrl("postgres", "postgres");
             OptionsBuilder o = new OptionsBuilder();
+            for (String arg : args) {
+                if (arg.startsWith("--stores=")) {
+                    o.param("store", arg.substring("--stores=".length()).split(","));
+                }
+            }
             o.include(EncryptionBenchmark.class.getName() + "\\.(getLatest|putVersion)$")
                     .forks(1).threads(1)
                     .warmupIterations(quick ? 1 : 5).warmupTime(TimeValue.seconds(1))

@@ -3,7 +3,6 @@ package io.secretstages.cli;
 import io.secretstages.encryption.EncryptingRepository;
 import io.secretstages.encryption.KeysetFiles;
 import io.secretstages.encryption.RewrapReport;
-import io.secretstages.store.jdbc.JdbcStageRepository;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -29,10 +28,10 @@ final class RewrapCommand extends Stagectl.Sub {
     public Integer call() {
         EncryptingRepository repository;
         try {
-            repository = EncryptingRepository.wrap(JdbcStageRepository.builder(root.dataSource()).build(),
+            repository = EncryptingRepository.wrap(root.repository(false),
                     KeysetFiles.readCleartext(keyset));
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("cannot read the keyset " + keyset + " (" + e.getClass().getSimpleName()
+            throw CliFailure.usage("cannot read the keyset " + keyset + " (" + e.getClass().getSimpleName()
                     + ")");
         }
         RewrapReport[] last = {null};
