@@ -2,9 +2,13 @@ package io.secretstages;
 
 /**
  * Why an operation was refused. Each code carries the HTTP status and the provider's error code that a server built
- * on the library returns for it (SPEC.md, "Errors"). When several refusals apply, the first in declaration order of
- * {@link #INVALID_PARAMETER}, {@link #BUILT_IN_STAGE}, {@link #SECRET_NOT_FOUND}, {@link #SECRET_PENDING_DELETION},
- * {@link #VERSION_NOT_FOUND}, {@link #STAGE_NOT_FOUND}, {@link #CONFLICT}, {@link #STAGE_LIMIT_EXCEEDED} wins (R22).
+ * on the library returns for it. When several refusals apply, R22's order decides, which is not the declaration
+ * order below: {@link #INVALID_PARAMETER}, {@link #BUILT_IN_STAGE}, {@link #SECRET_NOT_FOUND},
+ * {@link #SECRET_PENDING_DELETION}, {@link #VERSION_NOT_FOUND}, {@link #STAGE_NOT_FOUND}, {@link #CONFLICT},
+ * {@link #STAGE_LIMIT_EXCEEDED} (the rule class {@code StageRules} applies them in that order).
+ * {@link #SECRET_ALREADY_EXISTS} only comes from creating a secret (R6), where a secret pending deletion answers
+ * {@code SECRET_PENDING_DELETION} instead (R8); {@link #STORE_FAILURE} is not a refusal of the request but a
+ * failure to carry it out.
  */
 public enum ErrorCode {
     /** A name, id, value or stage set is malformed (R1-R5, R7, R10). */
@@ -25,7 +29,8 @@ public enum ErrorCode {
     STAGE_NOT_FOUND(404, "CSMS.0005"),
     /** A guarded update found another holder than the one it expected (R20). */
     CONFLICT(409, "CSMS.0003"),
-    /** The store failed; nothing was half-applied. */
+    /** The store failed or the call's deadline passed (R21); nothing was half-applied, and unless
+     * {@link StageException#ambiguous()} nothing was applied. */
     STORE_FAILURE(500, "CSMS.0001");
 
     private final int httpStatus;

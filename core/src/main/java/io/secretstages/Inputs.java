@@ -1,16 +1,20 @@
 package io.secretstages;
 
+import java.util.Collections;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.TreeSet;
 
 /**
- * Validation of every argument (R1-R5, R7, R10), run before any store is touched. Messages name the parameter and
- * the rule, never the rejected input (it may be anything, a secret value included).
+ * Validation of every argument (R1-R5, R7, R10, R20, R23, R24), run before any store is touched: the first group of
+ * R22 ({@code INVALID_PARAMETER}). Plain checks, no state. Messages name the parameter and the rule, never the
+ * rejected input (it may be anything, a secret value included).
  */
 final class Inputs {
     /** R7: 32 KiB. */
     static final int MAX_VALUE_BYTES = 32 * 1024;
+    /** R1-R3: names are 1 to 64 characters. */
+    private static final int MAX_NAME_LENGTH = 64;
     /** R4: {@code ^v[0-9]{1,63}$}. */
     private static final int MAX_VERSION_DIGITS = 63;
     /** Returned by {@link #versionNumber(String)} for a well-formed id that no version can have, such as v0 or v01. */
@@ -45,60 +49,28 @@ final class Inputs {
         }
     }
 
-    /** {@code [A-Za-z0-9_-]} by character code, for R1-R3. */
-    private static final boolean[] NAME_CHARS = new boolean[128];
-
-    static {
-        for (char c = 0; c < 128; c++) {
-            NAME_CHARS[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '_' || c == '-';
-        }
-    }
-
-    /**
-     * String instances recently found valid, by hash: callers usually pass the same instances again (constants,
-     * names held by the application), and a String never changes, so the same instance needs no second check. A
-     * racy read only misses (String's fields are final, and the cache only compares references). A slot taken by
-     * another name is replaced on one miss in eight only: two names that share a slot and are read on different
-     * cores would otherwise rewrite it on every call, and each rewrite takes the cache line from the other core.
-     */
-    private static final String[] VALID_NAMES = new String[4096];
-
-    /** R1-R3 share one alphabet and length. */
+    /** R1-R3 share one alphabet, {@code [A-Za-z0-9_-]}, and length, 1 to 64. */
     static boolean isName(String s) {
-        if (s == null) {
+        if (s == null || s.isEmpty() || s.length() > MAX_NAME_LENGTH) {
             return false;
         }
-        int slot = s.hashCode() & (VALID_NAMES.length - 1);
-        if (VALID_NAMES[slot] == s) {
-            return true;
-        }
-        int n = s.length();
-        if (n == 0 || n > 64) {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c >= 128 || !NAME_CHARS[c]) {
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '_' || c == '-';
+            if (!ok) {
                 return false;
             }
-        }
-        if (VALID_NAMES[slot] == null || ThreadLocalRandom.current().nextInt(8) == 0) {
-            VALID_NAMES[slot] = s;
         }
         return true;
     }
 
     /** R4: whether {@code s} matches {@code ^v[0-9]{1,63}$}. */
     static boolean isVersionId(String s) {
-        if (s == null) {
+        if (s == null || s.length() < 2 || s.length() > 1 + MAX_VERSION_DIGITS || s.charAt(0) != 'v') {
             return false;
         }
-        int n = s.length();
-        if (n < 2 || n > 1 + MAX_VERSION_DIGITS || s.charAt(0) != 'v') {
-            return false;
-        }
-        for (int i = 1; i < n; i++) {
+        for (int i = 1; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c < '0' || c > '9') {
                 return false;
@@ -141,23 +113,31 @@ final class Inputs {
         }
     }
 
-    /** R10: a set of 1 to {@code maxStages} valid stage names. */
-    static void stageSet(Set<String> stages, int maxStages) {
+    /**
+     * R10: a set of 1 to {@code maxStages} valid stage names.
+     *
+     * @return a sorted, unmodifiable copy (the caller's set may change afterwards)
+     */
+    static Set<String> stageSet(Set<String> stages, int maxStages) {
         if (stages == null) {
             throw invalid("stages must not be null (R10)");
         }
-        int size;
+        Set<String> copy;
         try {
-            size = stages.size();
-            if (size == 0 || size > maxStages) {
+            if (stages.isEmpty() || stages.size() > maxStages) {
                 throw invalid("stages must name 1 to " + maxStages + " stages (R10)");
             }
-            for (String s : stages) {
-                stageName(s);
-            }
+            copy = new TreeSet<>(stages);
         } catch (NullPointerException | ClassCastException e) {
             throw invalid("stages must be a set of stage names (R10)");
         }
+        if (copy.isEmpty() || copy.size() > maxStages || copy.size() != stages.size()) {
+            throw invalid("stages must name 1 to " + maxStages + " stages (R10)");
+        }
+        for (String s : copy) {
+            stageName(s);
+        }
+        return Collections.unmodifiableSet(copy);
     }
 
     /** Idempotent puts: a client token has the alphabet and length of a name. */
@@ -177,18 +157,17 @@ final class Inputs {
         }
     }
 
-    /** R8: the recovery window of a scheduled deletion, 7 to 30 days. */
-    static void recoveryWindowDays(int days) {
-        if (days < StageManager.MIN_RECOVERY_WINDOW_DAYS || days > StageManager.MAX_RECOVERY_WINDOW_DAYS) {
-            throw invalid("recovery window must be " + StageManager.MIN_RECOVERY_WINDOW_DAYS + " to "
-                    + StageManager.MAX_RECOVERY_WINDOW_DAYS + " days (R8)");
+    /** R8: the recovery window of a scheduled deletion. */
+    static void recoveryWindowDays(int days, int min, int max) {
+        if (days < min || days > max) {
+            throw invalid("recovery window must be " + min + " to " + max + " days (R8)");
         }
     }
 
-    /** Listing secrets: a page holds 1 to 1,000. */
-    static void listLimit(int limit) {
-        if (limit < 1 || limit > StageManager.MAX_LIST_LIMIT) {
-            throw invalid("limit must be 1 to " + StageManager.MAX_LIST_LIMIT);
+    /** Listing secrets: a page holds 1 to {@code max}. */
+    static void listLimit(int limit, int max) {
+        if (limit < 1 || limit > max) {
+            throw invalid("limit must be 1 to " + max);
         }
     }
 

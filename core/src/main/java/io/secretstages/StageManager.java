@@ -1,69 +1,60 @@
 package io.secretstages;
 
-import io.secretstages.spi.SecretChange;
+import io.secretstages.OptimisticWriter.Outcome;
 import io.secretstages.spi.SecretKey;
-import io.secretstages.spi.SecretRecord;
-import io.secretstages.spi.SecretSnapshot;
-import io.secretstages.spi.StageLookup;
-import io.secretstages.spi.StageRecord;
 import io.secretstages.spi.StageRepository;
-import io.secretstages.spi.VersionRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.function.Function;
 
 import static io.secretstages.Stages.SYSCURRENT;
-import static io.secretstages.Stages.SYSPREVIOUS;
 
 /**
- * Secret versions and their stages, with the rules of SPEC.md (R1-R22) over any {@link StageRepository}.
+ * Secret versions and their stages, with the rules R1-R22 (docs/rules.md) over any {@link StageRepository}. This
+ * class validates each call ({@code Inputs}), hands it to the rules and the optimistic writer, and returns; the
+ * architecture is drawn in docs/architecture.md.
  *
  * <p><b>Atomicity.</b> Every method is atomic per secret: a write is applied entirely or not at all, and a read sees
- * one consistent state. Writes are optimistic: the manager reads the secret, computes the change with the rules, and
+ * one consistent state. Writes are optimistic: the manager reads the secret, plans the change with the rules, and
  * asks the store to apply it only if the secret is still at the revision it read. If another writer (a thread, or a
- * manager in another JVM over the same database) got there first, the manager reads again and retries, so unguarded
- * writes never fail because of a race (R21); a guarded update (R20) re-checks its expectation on every attempt.
+ * manager in another JVM over the same database) got there first, the manager backs off (with jitter), reads again
+ * and retries, so unguarded writes never fail because of a race (R21); a guarded update (R20) re-checks its
+ * expectation on every attempt. Every call has a deadline ({@link Builder#callTimeout}, retries included).
  *
  * <p><b>Refusals.</b> Every refusal is a {@link StageException} whose {@link ErrorCode} follows R22's precedence.
  * Malformed arguments, {@code null} included, are {@link ErrorCode#INVALID_PARAMETER} before any store is touched.
- * When a method throws, nothing changed, with one exception that no library can rule out: a
- * {@link ErrorCode#STORE_FAILURE} whose cause is an ambiguous commit (the database may have committed before the
- * connection failed); read the secret to learn the outcome.
+ * When a method throws, nothing changed, except for a {@link ErrorCode#STORE_FAILURE} that is
+ * {@link StageException#ambiguous()}: the store may have committed before failing; read to learn the outcome.
  *
  * <p><b>Lifecycle (R8).</b> {@link #deleteSecret} deletes at once; {@link #scheduleDeletion} marks a secret pending
  * deletion for a 7-30 day recovery window, during which every change is refused with
  * {@link ErrorCode#SECRET_PENDING_DELETION}, values are hidden (reading one is refused the same way), and stages and
- * metadata stay readable ({@link #getSecret}, {@link #getStage}, {@link #listStages}, {@link #listVersions});
- * {@link #restoreSecret} cancels it. From its deletion time on (the injected clock decides), the secret is gone for
- * every call: it is removed from the store lazily by the first call that meets it, and in bulk by
- * {@link #purgeExpired()}, which a host application may schedule.
+ * metadata stay readable; {@link #restoreSecret} cancels it. From its deletion time on (the injected clock decides),
+ * the secret is gone for every call: it is removed from the store lazily by the first call that meets it, and in
+ * bulk by {@link #purgeExpired()}, which a host application may schedule.
  *
  * <p><b>Cache.</b> Built with {@link Builder#cache(CacheSettings)}, the manager serves reads from a Caffeine cache:
  * its own writes are visible to every later read at once, other nodes' writes within the configured staleness, and
- * every write (guarded updates included) is still decided by the store. See {@link CacheSettings}. Without a read
- * cache, a manager over a database still keeps the snapshots of the secrets it wrote last, for planning its next
- * writes without a read ({@link Builder#writeCacheSize(long)}); reads always go to the store then.
+ * every write (guarded updates included) is still decided by the store. Without a read cache, the manager keeps the
+ * snapshots of the secrets it wrote last, for planning its next writes without a read
+ * ({@link Builder#writeCacheSize(long)}); reads always go to the store then.
  *
  * <p><b>Threads.</b> Instances are thread-safe and meant to be shared. Time comes from the injected {@link Clock}
  * and is kept with millisecond precision (R17).
  *
- * <p><b>Logging.</b> One INFO line per committed change (logger {@code io.secretstages.StageManager}) saying what
- * moved where; DEBUG for retries. Secret values are never logged, nor put in exception messages.
+ * <p><b>Observing.</b> One INFO line per committed change (logger {@code io.secretstages.StageManager}), DEBUG for
+ * retries; {@link StageListener}s get each change as a {@link StageEvent}; a {@link CallObserver} sees every call.
+ * Secret values are never logged, nor put in exception messages.
  */
 public final class StageManager {
-    private static final Logger LOG = LoggerFactory.getLogger(StageManager.class);
     private static final Set<String> DEFAULT_STAGES = Set.of(SYSCURRENT);
-    private static final int PURGE_BATCH = 100;
     private static final Duration WRITE_CACHE_TTL = Duration.ofSeconds(30);
 
     /** R8: the shortest recovery window of a scheduled deletion, in days. */
@@ -75,40 +66,35 @@ public final class StageManager {
     /** {@link #listSecrets(String, String, int)}: the largest page. */
     public static final int MAX_LIST_LIMIT = 1000;
 
-    /** Where reads go: the read cache, or the store. */
-    private final StageRepository repository;
-    /** The store itself, under any cache. */
-    private final StageRepository store;
-    /** The read cache, or null. */
-    private final CachingRepository cache;
-    /** Where writes are planned from: the read cache, a cache of recently written snapshots, or null (the store). */
-    private final CachingRepository planning;
-    /** Where writes go: {@link #planning} (which updates itself after the store committed), or the store. */
-    private final StageRepository writer;
     private final Clock clock;
     private final int maxStages;
     private final int maxVersions;
     private final StageRules rules;
-    private final List<StageListener> listeners;
+    private final Snapshots snapshots;
+    private final Reader reader;
+    private final OptimisticWriter writer;
+    private final Purger purger;
+    private final CallObserver observer;
 
     private StageManager(Builder b) {
-        this.cache = b.cacheSettings == null ? null : new CachingRepository(b.repository, b.cacheSettings);
-        this.repository = cache == null ? b.repository : cache;
-        this.store = b.repository;
-        if (cache != null) {
-            this.planning = cache;
-        } else if (b.writeCacheSize > 0 && !b.repository.readsAreCheap()) {
-            this.planning = new CachingRepository(b.repository,
+        StoreCalls store = new StoreCalls(b.repository);
+        if (b.cacheSettings != null) {
+            this.snapshots = Snapshots.readCache(store, b.cacheSettings);
+        } else if (b.writeCacheSize > 0) {
+            this.snapshots = Snapshots.writeCache(store,
                     CacheSettings.expireAfterWrite(WRITE_CACHE_TTL).maximumSize(b.writeCacheSize));
         } else {
-            this.planning = null;
+            this.snapshots = Snapshots.direct(store);
         }
-        this.writer = planning == null ? store : planning;
         this.clock = b.clock;
         this.maxStages = b.maxStages;
         this.maxVersions = b.maxVersions;
         this.rules = new StageRules(maxStages, maxVersions);
-        this.listeners = List.copyOf(b.listeners);
+        ChangeNotifier notifier = new ChangeNotifier(b.listeners, clock);
+        this.purger = new Purger(store, snapshots, notifier, clock);
+        this.reader = new Reader(snapshots, store, purger, clock, b.callTimeout);
+        this.writer = new OptimisticWriter(store, snapshots, purger, notifier, clock, b.callTimeout);
+        this.observer = SafeObserver.of(b.observer);
     }
 
     /** @return a builder; {@link Builder#repository(StageRepository)} is required */
@@ -125,6 +111,8 @@ public final class StageManager {
         private CacheSettings cacheSettings;
         private long writeCacheSize = 10_000;
         private final List<StageListener> listeners = new ArrayList<>();
+        private CallObserver observer = CallObserver.NONE;
+        private Duration callTimeout = Duration.ofSeconds(30);
 
         private Builder() {
         }
@@ -142,7 +130,37 @@ public final class StageManager {
         }
 
         /**
-         * Caches what the manager reads from the store (Caffeine). Without it (the default) every call reads the
+         * Registers the observer of every call (metrics, tracing); see {@link CallObserver}. Default
+         * {@link CallObserver#NONE}.
+         *
+         * @param observer the observer
+         * @return this builder
+         */
+        public Builder observer(CallObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
+            return this;
+        }
+
+        /**
+         * The deadline of every call, retries included (R21): a write still losing races, or a version read still
+         * meeting removed versions, when it passes fails with {@link ErrorCode#STORE_FAILURE} (message: "deadline")
+         * and applied nothing. A single store call is bounded by the store's own timeouts.
+         *
+         * @param timeout positive; default 30 s
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder callTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("callTimeout must be positive");
+            }
+            this.callTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Caches what the manager reads from the store (Caffeine). Without it (the default) every read goes to the
          * store. See {@link CacheSettings} for what stays exact (this manager's own writes, every write decision)
          * and what may be stale, within the bound, on reads (other nodes' writes).
          *
@@ -155,15 +173,15 @@ public final class StageManager {
         }
 
         /**
-         * Sizes the write cache: the snapshots of the secrets this manager wrote most recently, kept so that the next
-         * write to one of them needs no read first (on PostgreSQL a stage move is then one round trip instead of two).
-         * It is never used for reads, and it is always safe: every write is still applied only if the secret is at
-         * the revision it was planned from, so a write planned from a snapshot that another node made stale fails
-         * that check and is planned again from a fresh read; refusals and no-op answers are confirmed against the
-         * store. Not used for stores whose reads are as cheap as a cache ({@link StageRepository#readsAreCheap()},
-         * the in-memory store) or when a read cache is configured (it plays this part).
+         * Sizes the write cache: the snapshots of the secrets this manager wrote most recently, kept so that the
+         * next write to one of them needs no read first (on PostgreSQL a stage move is then one round trip instead
+         * of two). Never used for reads, and always safe: a write is applied only if the secret is at the revision
+         * it was planned from, so a plan from a snapshot another node made stale fails that check and is planned
+         * again from a fresh read; refusals and no-op answers are confirmed against the store. Not used when a read
+         * cache is configured (it plays this part).
          *
-         * @param maximumSize the most snapshots kept (default 10,000); 0 turns the write cache off
+         * @param maximumSize the most snapshots kept (default 10,000); 0 turns the write cache off (for a store in
+         *                    this JVM's heap, whose reads cost no more than the cache's)
          * @return this builder
          * @throws IllegalArgumentException if negative
          */
@@ -246,45 +264,30 @@ public final class StageManager {
      *         settings {@link CacheSettings#recordStatistics() record statistics}; else empty
      */
     public Optional<CacheStatistics> cacheStatistics() {
-        return cache == null ? Optional.empty() : Optional.ofNullable(cache.statistics());
+        return Optional.ofNullable(snapshots.statistics());
     }
 
     // ---------------------------------------------------------------- secrets (R6-R8)
 
     /**
-     * Creates a secret with its first version {@code v1}, which holds {@code SYSCURRENT} (R6). Atomic.
+     * Creates a secret with its first version {@code v1}, which holds {@code SYSCURRENT} (R6). Atomic. A secret
+     * pending deletion (R8) still holds its name: creating it again is refused with SECRET_PENDING_DELETION (restore
+     * it instead). Once its deletion time has passed, the name is free and the new secret starts at {@code v1} (R4).
      *
      * @param projectId the project (R1)
      * @param secretName the secret (R2)
      * @param value the value (R7)
-     * <p>A secret pending deletion (R8) still holds its name: creating it again is refused with
-     * SECRET_PENDING_DELETION (decision: it tells the caller that {@link #restoreSecret} is the way back). Once its
-     * deletion time has passed, the name is free and the new secret starts at {@code v1} (R4).
-     *
      * @return the first version
      * @throws StageException INVALID_PARAMETER (R1, R2, R7); SECRET_ALREADY_EXISTS (R6); SECRET_PENDING_DELETION
      *                        (R8); STORE_FAILURE
      */
     public SecretVersion createSecret(String projectId, String secretName, SecretValue value) {
-        SecretKey key = key(projectId, secretName);
-        Inputs.value(value);
-        Instant now = now();
-        SecretChange change = rules.createSecret(key, value, now);
-        for (int attempt = 1; !apply(change, "create secret"); attempt++) {
-            Optional<SecretSnapshot> existing = load(key, "read secret", writer); // fresh: a failed create dropped it
-            if (existing.isEmpty()) {
-                lostRace(key, attempt); // deleted since: create again
-            } else if (expired(existing.get().deletionTime())) {
-                purge(existing.get()); // past its recovery window: the name is free
-            } else {
-                refusePending(existing.get());
-                throw new StageException(ErrorCode.SECRET_ALREADY_EXISTS,
-                        "secret " + secretName + " already exists in project " + projectId + " (R6)");
-            }
-        }
-        logChange(change);
-        publish(StageEvent.Operation.CREATE_SECRET, null, change);
-        return new SecretVersion(new VersionMetadata(secretName, "v1", now, DEFAULT_STAGES), value);
+        return observed("createSecret", projectId, secretName, call -> {
+            SecretKey key = key(projectId, secretName);
+            Inputs.value(value);
+            return writer.writeAssumingAbsent(key, StageEvent.Operation.CREATE_SECRET, call,
+                    (s, now) -> rules.createSecret(key, s, value, now)).result();
+        });
     }
 
     /**
@@ -296,23 +299,11 @@ public final class StageManager {
      *                        pending deletion is deleted by its schedule, or restored); STORE_FAILURE
      */
     public void deleteSecret(String projectId, String secretName) {
-        SecretKey key = key(projectId, secretName);
-        for (int attempt = 1; ; attempt++) {
-            SecretSnapshot s = planned(key, snapshot -> snapshot).snapshot();
-            boolean deleted;
-            try {
-                deleted = writer.delete(key, s.revision());
-            } catch (RuntimeException e) {
-                throw storeFailure("delete secret", key, e);
-            }
-            if (deleted) {
-                LOG.info("secret {}/{}: deleted with {} version(s) and {} stage(s)", key.projectId(),
-                        key.secretName(), s.versions().size(), s.stages().size());
-                publishDeletion(StageEvent.Operation.DELETE_SECRET, s);
-                return;
-            }
-            lostRace(key, attempt);
-        }
+        observed("deleteSecret", projectId, secretName, call -> {
+            SecretKey key = key(projectId, secretName);
+            return writer.write(key, StageEvent.Operation.DELETE_SECRET, call,
+                    (s, now) -> rules.deleteSecret(key, s)).result();
+        });
     }
 
     /**
@@ -344,20 +335,12 @@ public final class StageManager {
      *                        SECRET_PENDING_DELETION if already scheduled; STORE_FAILURE
      */
     public SecretMetadata scheduleDeletion(String projectId, String secretName, int recoveryWindowDays) {
-        SecretKey key = key(projectId, secretName);
-        Inputs.recoveryWindowDays(recoveryWindowDays);
-        for (int attempt = 1; ; attempt++) {
-            SecretSnapshot s = planned(key, snapshot -> snapshot).snapshot();
-            Instant now = now();
-            Instant deletion = now.plus(Duration.ofDays(recoveryWindowDays));
-            if (setDeletionTime(s, deletion, "schedule deletion")) {
-                LOG.info("secret {}/{}: deletion scheduled for {} (revision {})", key.projectId(), key.secretName(),
-                        deletion, s.revision() + 1);
-                publishLifecycle(StageEvent.Operation.SCHEDULE_DELETION, key, now);
-                return metadata(key, s.createTime(), deletion);
-            }
-            lostRace(key, attempt);
-        }
+        return observed("scheduleDeletion", projectId, secretName, call -> {
+            SecretKey key = key(projectId, secretName);
+            Inputs.recoveryWindowDays(recoveryWindowDays, MIN_RECOVERY_WINDOW_DAYS, MAX_RECOVERY_WINDOW_DAYS);
+            return writer.write(key, StageEvent.Operation.SCHEDULE_DELETION, call,
+                    (s, now) -> rules.scheduleDeletion(key, s, recoveryWindowDays, now)).result();
+        });
     }
 
     /**
@@ -372,19 +355,11 @@ public final class StageManager {
      *                        STORE_FAILURE
      */
     public SecretMetadata restoreSecret(String projectId, String secretName) {
-        SecretKey key = key(projectId, secretName);
-        for (int attempt = 1; ; attempt++) {
-            SecretSnapshot s = freshForPlanning(key);
-            if (!s.deletionScheduled()) {
-                return metadata(key, s.createTime(), null);
-            }
-            if (setDeletionTime(s, null, "restore secret")) {
-                LOG.info("secret {}/{}: restored (revision {})", key.projectId(), key.secretName(), s.revision() + 1);
-                publishLifecycle(StageEvent.Operation.RESTORE_SECRET, key, now());
-                return metadata(key, s.createTime(), null);
-            }
-            lostRace(key, attempt);
-        }
+        return observed("restoreSecret", projectId, secretName, call -> {
+            SecretKey key = key(projectId, secretName);
+            return writer.write(key, StageEvent.Operation.RESTORE_SECRET, call,
+                    (s, now) -> rules.restoreSecret(key, s)).result();
+        });
     }
 
     /**
@@ -398,9 +373,8 @@ public final class StageManager {
      *                        STORE_FAILURE
      */
     public SecretMetadata getSecret(String projectId, String secretName) {
-        SecretKey key = key(projectId, secretName);
-        SecretSnapshot s = loadExisting(key);
-        return metadata(key, s.createTime(), s.deletionTime());
+        return observed("getSecret", projectId, secretName,
+                call -> Views.secret(reader.existing(key(projectId, secretName))));
     }
 
     /**
@@ -428,24 +402,12 @@ public final class StageManager {
      * @throws StageException INVALID_PARAMETER (R1, a malformed marker, a limit outside 1-1000); STORE_FAILURE
      */
     public SecretPage listSecrets(String projectId, String marker, int limit) {
-        Inputs.projectId(projectId);
-        Inputs.marker(marker);
-        Inputs.listLimit(limit);
-        Instant now = now();
-        List<SecretRecord> rows;
-        try {
-            rows = repository.listSecrets(projectId, marker, now, limit + 1);
-        } catch (RuntimeException e) {
-            throw storeFailure("list secrets", new SecretKey(projectId, marker == null ? "*" : marker), e);
-        }
-        int n = Math.min(limit, rows.size());
-        List<SecretMetadata> page = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            SecretRecord r = rows.get(i);
-            page.add(metadata(r.key(), r.createTime(), r.deletionTime()));
-        }
-        Optional<String> next = rows.size() > limit ? Optional.of(page.get(n - 1).name()) : Optional.empty();
-        return new SecretPage(page, next);
+        return observed("listSecrets", projectId, null, call -> {
+            Inputs.projectId(projectId);
+            Inputs.marker(marker);
+            Inputs.listLimit(limit, MAX_LIST_LIMIT);
+            return reader.secrets(projectId, marker, limit);
+        });
     }
 
     /**
@@ -459,75 +421,7 @@ public final class StageManager {
      * @throws StageException STORE_FAILURE
      */
     public int purgeExpired() {
-        int total = 0;
-        while (true) {
-            Instant now = now();
-            List<SecretRecord> due;
-            try {
-                due = store.listDeletionsDue(now, PURGE_BATCH);
-            } catch (RuntimeException e) {
-                throw storeFailure("find secrets due for purging", new SecretKey("*", "*"), e);
-            }
-            int purged = 0;
-            for (SecretRecord r : due) {
-                Optional<SecretSnapshot> s = load(r.key(), "read secret", store);
-                if (s.isPresent() && expired(s.get().deletionTime()) && purge(s.get())) {
-                    purged++;
-                }
-            }
-            total += purged;
-            if (purged == 0 || due.size() < PURGE_BATCH) {
-                return total;
-            }
-        }
-    }
-
-    private boolean setDeletionTime(SecretSnapshot s, Instant deletionTime, String what) {
-        try {
-            return writer.setDeletionTime(s.key(), s.revision(), deletionTime);
-        } catch (RuntimeException e) {
-            throw storeFailure(what, s.key(), e);
-        }
-    }
-
-    /** R8: the deletion time has come (at that instant the secret is gone). */
-    private boolean expired(Instant deletionTime) {
-        return deletionTime != null && clock.millis() >= deletionTime.toEpochMilli();
-    }
-
-    /** R8, R22: a secret pending deletion refuses every change, after SECRET_NOT_FOUND and before the rest. */
-    private static void refusePending(SecretSnapshot s) {
-        if (s.deletionScheduled()) {
-            throw new StageException(ErrorCode.SECRET_PENDING_DELETION, "secret " + s.key().secretName()
-                    + " in project " + s.key().projectId() + " is pending deletion until " + s.deletionTime()
-                    + "; restore it first (R8)");
-        }
-    }
-
-    /**
-     * Removes a secret past its deletion time, if it is still at the snapshot's revision.
-     *
-     * @return whether this call removed it
-     */
-    private boolean purge(SecretSnapshot s) {
-        SecretKey key = s.key();
-        boolean deleted;
-        try {
-            deleted = writer.delete(key, s.revision());
-        } catch (RuntimeException e) {
-            throw storeFailure("purge secret", key, e);
-        }
-        if (deleted) {
-            LOG.info("secret {}/{}: purged, its deletion time {} has passed (R8)", key.projectId(), key.secretName(),
-                    s.deletionTime());
-            publishDeletion(StageEvent.Operation.PURGE_SECRET, s);
-        }
-        return deleted;
-    }
-
-    private static SecretMetadata metadata(SecretKey key, Instant createTime, Instant deletionTime) {
-        return new SecretMetadata(key.secretName(), deletionTime == null ? SecretState.ENABLED
-                : SecretState.PENDING_DELETION, createTime, Optional.ofNullable(deletionTime));
+        return observed("purgeExpired", null, null, call -> purger.purgeExpired());
     }
 
     // ---------------------------------------------------------------- versions (R9-R16)
@@ -543,7 +437,7 @@ public final class StageManager {
      * @throws StageException INVALID_PARAMETER (R1, R2, R7); SECRET_NOT_FOUND; SECRET_PENDING_DELETION (R8); STORE_FAILURE
      */
     public SecretVersion putVersion(String projectId, String secretName, SecretValue value) {
-        return putVersion(projectId, secretName, value, DEFAULT_STAGES);
+        return put(projectId, secretName, value, DEFAULT_STAGES, null);
     }
 
     /**
@@ -579,61 +473,41 @@ public final class StageManager {
      * @return the new version, or the one put earlier with the same token and value
      * @throws StageException INVALID_PARAMETER (R1-R3, R7, R10, a malformed token, or a token used with another
      *                        value); BUILT_IN_STAGE (R13); SECRET_NOT_FOUND; SECRET_PENDING_DELETION
-     *                        (R8); STAGE_LIMIT_EXCEEDED (R14);
-     *                        STORE_FAILURE
+     *                        (R8); STAGE_LIMIT_EXCEEDED (R14); STORE_FAILURE
      */
     public SecretVersion putVersion(String projectId, String secretName, SecretValue value, Set<String> stages,
                                     String clientToken) {
-        Inputs.clientToken(clientToken);
+        if (clientToken == null) { // a null token is malformed here, not "no token"
+            return observed("putVersion", projectId, secretName, call -> {
+                Inputs.clientToken(null);
+                return null;
+            });
+        }
         return put(projectId, secretName, value, stages, clientToken);
     }
 
     private SecretVersion put(String projectId, String secretName, SecretValue value, Set<String> stages,
                               String clientToken) {
-        SecretKey key = key(projectId, secretName);
-        Inputs.value(value);
-        Set<String> stageSet = copyStages(stages);
-        if (stageSet.contains(SYSPREVIOUS)) {
-            throw new StageException(ErrorCode.BUILT_IN_STAGE, "SYSPREVIOUS is managed by the library (R13)");
-        }
-        for (int attempt = 1; ; attempt++) {
-            Planned<StageRules.Plan<VersionMetadata>> p = planned(key, s -> {
-                VersionRecord earlier = clientToken == null ? null : versionWithToken(s, clientToken);
-                return earlier != null ? new StageRules.Plan<>(null, metadata(s, earlier))
-                        : rules.putVersion(s, value, stageSet, now(), clientToken);
-            });
-            StageRules.Plan<VersionMetadata> plan = p.plan();
-            if (plan.change() == null) {
-                return samePut(key, plan.result(), value);
+        return observed("putVersion", projectId, secretName, call -> {
+            SecretKey key = key(projectId, secretName);
+            Inputs.value(value);
+            Set<String> stageSet = Inputs.stageSet(stages, maxStages);
+            if (clientToken != null) {
+                Inputs.clientToken(clientToken);
             }
-            if (apply(plan.change(), "put version")) {
-                logChange(plan.change());
-                publish(StageEvent.Operation.PUT_VERSION, p.snapshot(), plan.change());
-                return new SecretVersion(plan.result(), value);
+            StageRules.refuseBuiltInInPut(stageSet);
+            Outcome<VersionMetadata> done = writer.write(key, StageEvent.Operation.PUT_VERSION, call,
+                    (s, now) -> rules.putVersion(key, s, value, stageSet, clientToken, now));
+            if (done.changed()) {
+                return new SecretVersion(done.result(), value);
             }
-            lostRace(key, attempt);
-        }
-    }
-
-    private static VersionRecord versionWithToken(SecretSnapshot s, String token) {
-        for (VersionRecord v : s.versions()) {
-            if (token.equals(v.clientToken())) {
-                return v;
-            }
-        }
-        return null;
-    }
-
-    /** An idempotent put met its token again: the same value returns the earlier version, another is refused. */
-    private SecretVersion samePut(SecretKey key, VersionMetadata earlier, SecretValue value) {
-        long number = Long.parseLong(earlier.id().substring(1));
-        Optional<SecretValue> stored = loadValue(key, number);
-        if (stored.isPresent() && !stored.get().equals(value)) {
-            throw Inputs.invalid("client token already used for " + earlier.id() + " with another value");
-        }
-        LOG.debug("secret {}/{}: put repeated with its client token, returning {}", key.projectId(), key.secretName(),
-                earlier.id());
-        return new SecretVersion(earlier, stored.orElse(value));
+            // a repeated client token: the same value returns the earlier version, another is refused
+            VersionMetadata earlier = done.result();
+            Optional<SecretValue> stored = reader.storedValue(done.decidedOn(),
+                    Inputs.versionNumber(earlier.id()));
+            StageRules.refuseOtherValueForToken(earlier, stored, value);
+            return new SecretVersion(earlier, stored.orElse(value));
+        });
     }
 
     /**
@@ -647,12 +521,13 @@ public final class StageManager {
      *                        are hidden); VERSION_NOT_FOUND; STORE_FAILURE
      */
     public SecretVersion getVersion(String projectId, String secretName, String versionIdOrLatest) {
-        SecretKey key = key(projectId, secretName);
-        if (Inputs.LATEST.equals(versionIdOrLatest)) {
-            return readVersion(key, SYSCURRENT, -1, versionIdOrLatest);
-        }
-        long number = Inputs.versionId(versionIdOrLatest);
-        return readVersion(key, null, number, versionIdOrLatest);
+        return observed("getVersion", projectId, secretName, call -> {
+            SecretKey key = key(projectId, secretName);
+            if (Inputs.LATEST.equals(versionIdOrLatest)) {
+                return reader.version(key, SYSCURRENT, -1, versionIdOrLatest);
+            }
+            return reader.version(key, null, Inputs.versionId(versionIdOrLatest), versionIdOrLatest);
+        });
     }
 
     /**
@@ -666,9 +541,11 @@ public final class StageManager {
      *                        hidden); STAGE_NOT_FOUND; STORE_FAILURE
      */
     public SecretVersion getVersionByStage(String projectId, String secretName, String stageName) {
-        SecretKey key = key(projectId, secretName);
-        Inputs.stageName(stageName);
-        return readVersion(key, stageName, -1, null);
+        return observed("getVersionByStage", projectId, secretName, call -> {
+            SecretKey key = key(projectId, secretName);
+            Inputs.stageName(stageName);
+            return reader.version(key, stageName, -1, null);
+        });
     }
 
     /**
@@ -694,16 +571,8 @@ public final class StageManager {
      * @throws StageException INVALID_PARAMETER (R1, R2); SECRET_NOT_FOUND; STORE_FAILURE
      */
     public List<VersionMetadata> listVersions(String projectId, String secretName, boolean includeDeprecated) {
-        SecretKey key = key(projectId, secretName);
-        SecretSnapshot s = loadExisting(key);
-        List<VersionMetadata> out = new ArrayList<>(s.versions().size());
-        for (VersionRecord v : s.versions()) {
-            VersionMetadata m = metadata(s, v);
-            if (includeDeprecated || !m.stages().isEmpty()) {
-                out.add(m);
-            }
-        }
-        return Collections.unmodifiableList(out);
+        return observed("listVersions", projectId, secretName,
+                call -> reader.versions(key(projectId, secretName), includeDeprecated));
     }
 
     // ---------------------------------------------------------------- stages (R17-R20)
@@ -718,27 +587,11 @@ public final class StageManager {
      * @throws StageException INVALID_PARAMETER (R1-R3); SECRET_NOT_FOUND; STAGE_NOT_FOUND; STORE_FAILURE
      */
     public Stage getStage(String projectId, String secretName, String stageName) {
-        Inputs.projectId(projectId);
-        Inputs.secretName(secretName);
-        Inputs.stageName(stageName);
-        StageLookup lookup;
-        try {
-            lookup = repository.loadStage(projectId, secretName, stageName);
-        } catch (RuntimeException e) {
-            throw storeFailure("read a stage", new SecretKey(projectId, secretName), e);
-        }
-        if (!lookup.secretExists()) {
-            throw secretNotFound(new SecretKey(projectId, secretName));
-        }
-        if (expired(lookup.deletionTime())) {
-            loadExisting(new SecretKey(projectId, secretName)); // R8: gone; purges it, throws SECRET_NOT_FOUND
-            throw secretNotFound(new SecretKey(projectId, secretName));
-        }
-        if (lookup.stage() == null) {
-            throw StageRules.stageNotFound(new SecretKey(projectId, secretName), stageName);
-        }
-        Stage prepared = lookup.result();
-        return prepared != null ? prepared : StageRules.toStage(secretName, lookup.stage());
+        return observed("getStage", projectId, secretName, call -> {
+            SecretKey key = key(projectId, secretName);
+            Inputs.stageName(stageName);
+            return reader.stage(key, stageName);
+        });
     }
 
     /**
@@ -752,9 +605,8 @@ public final class StageManager {
      * @param versionId the version to attach the stage to (R4; not {@code latest})
      * @return the stage as it is after the update
      * @throws StageException INVALID_PARAMETER (R1-R4, {@code latest} included); BUILT_IN_STAGE for
-     *                        {@code SYSPREVIOUS} (R13); SECRET_NOT_FOUND;
-     *                        SECRET_PENDING_DELETION (R8); VERSION_NOT_FOUND;
-     *                        STAGE_LIMIT_EXCEEDED (R14); STORE_FAILURE
+     *                        {@code SYSPREVIOUS} (R13); SECRET_NOT_FOUND; SECRET_PENDING_DELETION (R8);
+     *                        VERSION_NOT_FOUND; STAGE_LIMIT_EXCEEDED (R14); STORE_FAILURE
      */
     public Stage updateStage(String projectId, String secretName, String stageName, String versionId) {
         return update(projectId, secretName, stageName, versionId, null);
@@ -774,37 +626,33 @@ public final class StageManager {
      * @param stageName the stage (R3)
      * @param versionId the version to attach the stage to (R4; not {@code latest})
      * @return the stage as it is after the update
-     * @throws StageException INVALID_PARAMETER; BUILT_IN_STAGE (R13); SECRET_NOT_FOUND;
-     *                        SECRET_PENDING_DELETION (R8); VERSION_NOT_FOUND;
-     *                        CONFLICT (R20); STAGE_LIMIT_EXCEEDED (R14); STORE_FAILURE
+     * @throws StageException INVALID_PARAMETER; BUILT_IN_STAGE (R13); SECRET_NOT_FOUND; SECRET_PENDING_DELETION
+     *                        (R8); VERSION_NOT_FOUND; CONFLICT (R20); STAGE_LIMIT_EXCEEDED (R14); STORE_FAILURE
      */
     public Stage updateStage(String projectId, String secretName, String stageName, String versionId,
                              Optional<String> expectedCurrentVersionId) {
-        Inputs.expectedVersionId(expectedCurrentVersionId);
+        if (expectedCurrentVersionId == null) { // null is malformed here, not "unguarded"
+            return observed("updateStage", projectId, secretName, call -> {
+                Inputs.expectedVersionId(null);
+                return null;
+            });
+        }
         return update(projectId, secretName, stageName, versionId, expectedCurrentVersionId);
     }
 
     private Stage update(String projectId, String secretName, String stageName, String versionId,
                          Optional<String> expected) {
-        SecretKey key = key(projectId, secretName);
-        Inputs.stageName(stageName);
-        long number = Inputs.versionId(versionId);
-        if (stageName.equals(SYSPREVIOUS)) {
-            throw new StageException(ErrorCode.BUILT_IN_STAGE, "SYSPREVIOUS is managed by the library (R13)");
-        }
-        for (int attempt = 1; ; attempt++) {
-            Planned<StageRules.Plan<Stage>> p =
-                    planned(key, s -> rules.updateStage(s, stageName, number, versionId, expected, now()));
-            StageRules.Plan<Stage> plan = p.plan();
-            if (plan.change() == null || apply(plan.change(), "update stage")) {
-                if (plan.change() != null) {
-                    logChange(plan.change());
-                    publish(StageEvent.Operation.UPDATE_STAGE, p.snapshot(), plan.change());
-                }
-                return plan.result();
+        return observed("updateStage", projectId, secretName, call -> {
+            SecretKey key = key(projectId, secretName);
+            Inputs.stageName(stageName);
+            long number = Inputs.versionId(versionId);
+            if (expected != null) {
+                Inputs.expectedVersionId(expected);
             }
-            lostRace(key, attempt);
-        }
+            StageRules.refuseBuiltInInUpdate(stageName);
+            return writer.write(key, StageEvent.Operation.UPDATE_STAGE, call,
+                    (s, now) -> rules.updateStage(key, s, stageName, number, versionId, expected, now)).result();
+        });
     }
 
     /**
@@ -818,21 +666,13 @@ public final class StageManager {
      *                        STAGE_NOT_FOUND; STORE_FAILURE
      */
     public void deleteStage(String projectId, String secretName, String stageName) {
-        SecretKey key = key(projectId, secretName);
-        Inputs.stageName(stageName);
-        if (Stages.isBuiltIn(stageName)) {
-            throw new StageException(ErrorCode.BUILT_IN_STAGE, stageName + " is a built-in stage and cannot be deleted (R19)");
-        }
-        for (int attempt = 1; ; attempt++) {
-            Planned<SecretChange> p = planned(key, s -> rules.deleteStage(s, stageName));
-            SecretChange change = p.plan();
-            if (apply(change, "delete stage")) {
-                logChange(change);
-                publish(StageEvent.Operation.DELETE_STAGE, p.snapshot(), change);
-                return;
-            }
-            lostRace(key, attempt);
-        }
+        observed("deleteStage", projectId, secretName, call -> {
+            SecretKey key = key(projectId, secretName);
+            Inputs.stageName(stageName);
+            StageRules.refuseBuiltInInDelete(stageName);
+            return writer.write(key, StageEvent.Operation.DELETE_STAGE, call,
+                    (s, now) -> rules.deleteStage(key, s, stageName)).result();
+        });
     }
 
     /**
@@ -844,13 +684,7 @@ public final class StageManager {
      * @throws StageException INVALID_PARAMETER (R1, R2); SECRET_NOT_FOUND; STORE_FAILURE
      */
     public List<Stage> listStages(String projectId, String secretName) {
-        SecretKey key = key(projectId, secretName);
-        SecretSnapshot s = loadExisting(key);
-        List<Stage> out = new ArrayList<>(s.stages().size());
-        for (String name : new TreeSet<>(s.stages().keySet())) {
-            out.add(StageRules.toStage(secretName, s.stages().get(name)));
-        }
-        return Collections.unmodifiableList(out);
+        return observed("listStages", projectId, secretName, call -> reader.stages(key(projectId, secretName)));
     }
 
     // ---------------------------------------------------------------- internals
@@ -861,315 +695,21 @@ public final class StageManager {
         return new SecretKey(projectId, secretName);
     }
 
-    private Set<String> copyStages(Set<String> stages) {
-        Inputs.stageSet(stages, maxStages);
-        Set<String> copy;
+    /** Runs one public call under the observer: {@code start} before validation, {@code end} exactly once. */
+    private <T> T observed(String operation, String projectId, String secretName,
+                           Function<CallObserver.Call, T> body) {
+        CallObserver.Call call = observer.start(operation, projectId, secretName);
+        T result;
         try {
-            copy = new TreeSet<>(stages);
-        } catch (NullPointerException | ClassCastException e) {
-            throw Inputs.invalid("stages must be a set of stage names (R10)"); // changed while it was read
+            result = body.apply(call);
+        } catch (StageException e) {
+            call.end(e.code());
+            throw e;
+        } catch (RuntimeException | Error e) {
+            call.end(ErrorCode.STORE_FAILURE);
+            throw e;
         }
-        Inputs.stageSet(copy, maxStages);
-        return Collections.unmodifiableSet(copy);
-    }
-
-    private Instant now() {
-        return Instant.ofEpochMilli(clock.millis());
-    }
-
-    /**
-     * R16: by stage ({@code latest} is the SYSCURRENT holder) or by number. The value is read after the metadata;
-     * values never change, so the pair is consistent unless the version was removed in between, which a retry sees.
-     */
-    private SecretVersion readVersion(SecretKey key, String stage, long number, String versionId) {
-        while (true) {
-            CachingRepository.Entry cached = cache == null ? null : cachedEntry(key);
-            SecretSnapshot s = cache == null ? loadExisting(key)
-                    : existing(key, cached == null ? Optional.empty() : Optional.of(cached.snapshot));
-            refusePending(s); // R8: values are hidden; R22: before VERSION_NOT_FOUND and STAGE_NOT_FOUND
-            VersionRecord v;
-            if (stage != null) {
-                StageRecord holder = s.stages().get(stage);
-                if (holder == null) {
-                    throw StageRules.stageNotFound(key, stage);
-                }
-                v = s.version(holder.versionNumber()).orElseThrow();
-            } else {
-                v = s.version(number).orElseThrow(() -> new StageException(ErrorCode.VERSION_NOT_FOUND,
-                        "secret " + key.secretName() + " has no version " + versionId));
-            }
-            Optional<SecretValue> value = cached == null ? loadValue(key, v.number()) : cachedValue(cached, key, v);
-            if (value.isPresent()) {
-                return new SecretVersion(metadata(s, v), value.get());
-            }
-            LOG.debug("secret {}/{}: {} removed while being read, reading again", key.projectId(),
-                    key.secretName(), v.id());
-        }
-    }
-
-    private static VersionMetadata metadata(SecretSnapshot s, VersionRecord v) {
-        return new VersionMetadata(s.key().secretName(), v.id(), v.createTime(), stagesOf(s, v.number()));
-    }
-
-    /**
-     * The stages a version holds as an immutable set, built without a TreeSet (VersionMetadata keeps an immutable
-     * set; this one is taken as it is).
-     */
-    private static Set<String> stagesOf(SecretSnapshot s, long number) {
-        String first = null;
-        String second = null;
-        List<String> more = null;
-        for (StageRecord st : s.stages().values()) {
-            if (st.versionNumber() != number) {
-                continue;
-            }
-            if (first == null) {
-                first = st.name();
-            } else if (second == null) {
-                second = st.name();
-            } else {
-                if (more == null) {
-                    more = new ArrayList<>();
-                    more.add(first);
-                    more.add(second);
-                }
-                more.add(st.name());
-            }
-        }
-        // built in name order, so that equal sets iterate (and print) alike whatever order the store gave
-        if (more != null) {
-            Collections.sort(more);
-            return Set.copyOf(more);
-        }
-        if (first == null) {
-            return Set.of();
-        }
-        if (second == null) {
-            return Set.of(first);
-        }
-        return first.compareTo(second) < 0 ? Set.of(first, second) : Set.of(second, first);
-    }
-
-    /**
-     * Plans a write from the current snapshot. With a cache, a refusal computed from a cached snapshot is confirmed
-     * against the store before it stands (a success needs no confirmation: the store's revision check does that).
-     */
-    private <T> Planned<T> planned(SecretKey key, java.util.function.Function<SecretSnapshot, T> rulePlanner) {
-        java.util.function.Function<SecretSnapshot, T> planner = snapshot -> {
-            refusePending(snapshot);
-            return rulePlanner.apply(snapshot);
-        };
-        boolean[] fromStore = {planning == null};
-        SecretSnapshot s = loadForPlanning(key, fromStore);
-        T plan;
-        try {
-            plan = planner.apply(s);
-        } catch (StageException refusal) {
-            if (fromStore[0]) {
-                throw refusal;
-            }
-            SecretSnapshot fresh = freshForPlanning(key);
-            return new Planned<>(fresh, planner.apply(fresh));
-        }
-        if (!fromStore[0] && plan instanceof StageRules.Plan<?> p && p.change() == null) {
-            // a no-op answer (R18, a repeated client token) from a cached snapshot is confirmed like a refusal
-            SecretSnapshot fresh = freshForPlanning(key);
-            return new Planned<>(fresh, planner.apply(fresh));
-        }
-        return new Planned<>(s, plan);
-    }
-
-    /** A plan and the snapshot it was computed from. */
-    private record Planned<T>(SecretSnapshot snapshot, T plan) {
-    }
-
-    // ---------------------------------------------------------------- events
-
-    private void publish(StageEvent.Operation operation, SecretSnapshot before, SecretChange change) {
-        if (listeners.isEmpty()) {
-            return;
-        }
-        List<StageEvent.StageMove> moves = new ArrayList<>();
-        Instant time = change.newVersion().map(v -> v.createTime()).orElse(null);
-        for (StageRecord st : change.attachedStages()) {
-            moves.add(new StageEvent.StageMove(st.name(), holderId(before, st.name()),
-                    Optional.of(VersionRecord.idOf(st.versionNumber()))));
-            time = time == null ? st.updateTime() : time;
-        }
-        for (String st : new TreeSet<>(change.detachedStages())) {
-            moves.add(new StageEvent.StageMove(st, holderId(before, st), Optional.empty()));
-        }
-        List<String> added = change.newVersion().map(v -> List.of(VersionRecord.idOf(v.number()))).orElse(List.of());
-        List<String> evicted = new ArrayList<>();
-        new TreeSet<>(change.removedVersions()).forEach(n -> evicted.add(VersionRecord.idOf(n)));
-        notifyListeners(new StageEvent(operation, change.key().projectId(), change.key().secretName(), moves, added,
-                evicted, time == null ? now() : time));
-    }
-
-    private void publishDeletion(StageEvent.Operation operation, SecretSnapshot s) {
-        if (listeners.isEmpty()) {
-            return;
-        }
-        List<StageEvent.StageMove> moves = new ArrayList<>();
-        for (String st : new TreeSet<>(s.stages().keySet())) {
-            moves.add(new StageEvent.StageMove(st, holderId(s, st), Optional.empty()));
-        }
-        List<String> versions = new ArrayList<>();
-        s.versions().forEach(v -> versions.add(v.id()));
-        notifyListeners(new StageEvent(operation, s.key().projectId(), s.key().secretName(),
-                moves, List.of(), versions, now()));
-    }
-
-    private void publishLifecycle(StageEvent.Operation operation, SecretKey key, Instant time) {
-        if (!listeners.isEmpty()) {
-            notifyListeners(new StageEvent(operation, key.projectId(), key.secretName(), List.of(), List.of(),
-                    List.of(), time));
-        }
-    }
-
-    private static Optional<String> holderId(SecretSnapshot before, String stage) {
-        StageRecord r = before == null ? null : before.stages().get(stage);
-        return r == null ? Optional.empty() : Optional.of(VersionRecord.idOf(r.versionNumber()));
-    }
-
-    private void notifyListeners(StageEvent event) {
-        for (StageListener l : listeners) {
-            try {
-                l.onChange(event);
-            } catch (RuntimeException e) {
-                LOG.warn("a stage listener failed on {} of {}/{}; the change stands", event.operation(),
-                        event.projectId(), event.secretName(), e);
-            }
-        }
-    }
-
-    private SecretSnapshot loadExisting(SecretKey key) {
-        return existing(key, load(key, "read secret", repository));
-    }
-
-    /** The snapshot a write is planned from, fresh from the store (a refusal or a no-op must stand on it). */
-    private SecretSnapshot freshForPlanning(SecretKey key) {
-        return loadForPlanning(key, null);
-    }
-
-    /**
-     * The snapshot a write is planned from: from {@link #planning} if there is one, else from the store.
-     *
-     * @param fromStore null to read the store, bypassing (and refreshing) any cache; else set to true if the
-     *                  snapshot came from the store rather than the cache
-     */
-    private SecretSnapshot loadForPlanning(SecretKey key, boolean[] fromStore) {
-        if (planning == null) {
-            return existing(key, load(key, "read secret", store));
-        }
-        Optional<SecretSnapshot> s;
-        try {
-            s = fromStore == null ? planning.loadFresh(key) : planning.load(key, fromStore);
-        } catch (RuntimeException e) {
-            throw storeFailure("read secret", key, e);
-        }
-        return existing(key, s);
-    }
-
-    /** The read cache's entry for a version read: snapshot and values from one cache lookup. */
-    private CachingRepository.Entry cachedEntry(SecretKey key) {
-        try {
-            return cache.entry(key);
-        } catch (RuntimeException e) {
-            throw storeFailure("read secret", key, e);
-        }
-    }
-
-    private Optional<SecretValue> cachedValue(CachingRepository.Entry entry, SecretKey key, VersionRecord v) {
-        try {
-            return cache.value(entry, key, v.number());
-        } catch (RuntimeException e) {
-            throw storeFailure("read value", key, e);
-        }
-    }
-
-    private Optional<SecretValue> loadValue(SecretKey key, long versionNumber) {
-        try {
-            return repository.loadValue(key, versionNumber);
-        } catch (RuntimeException e) {
-            throw storeFailure("read value", key, e);
-        }
-    }
-
-    /**
-     * Reads a secret that exists: SECRET_NOT_FOUND if absent or past its deletion time (R8), in which case it is
-     * purged on the way (best effort: a failure to purge is logged, the secret is gone for the caller either way).
-     */
-    private SecretSnapshot existing(SecretKey key, Optional<SecretSnapshot> s) {
-        if (s.isEmpty()) {
-            throw secretNotFound(key);
-        }
-        if (expired(s.get().deletionTime())) {
-            try {
-                purge(s.get());
-            } catch (StageException e) {
-                LOG.warn("secret {}/{}: past its deletion time, could not be purged now; purgeExpired() will",
-                        key.projectId(), key.secretName(), e);
-            }
-            throw secretNotFound(key);
-        }
-        return s.get();
-    }
-
-    private static Optional<SecretSnapshot> load(SecretKey key, String what, StageRepository from) {
-        try {
-            return from.load(key);
-        } catch (RuntimeException e) {
-            throw storeFailure(what, key, e);
-        }
-    }
-
-    private static StageException secretNotFound(SecretKey key) {
-        return new StageException(ErrorCode.SECRET_NOT_FOUND,
-                "secret " + key.secretName() + " does not exist in project " + key.projectId());
-    }
-
-    private boolean apply(SecretChange change, String what) {
-        try {
-            return writer.apply(change);
-        } catch (RuntimeException e) {
-            throw storeFailure(what, change.key(), e);
-        }
-    }
-
-    private static StageException storeFailure(String what, SecretKey key, RuntimeException e) {
-        if (e instanceof StageException) {
-            return (StageException) e;
-        }
-        return new StageException(ErrorCode.STORE_FAILURE,
-                "the store failed to " + what + " for secret " + key.secretName() + " in project " + key.projectId(), e);
-    }
-
-    private static void lostRace(SecretKey key, int attempt) {
-        LOG.debug("secret {}/{}: lost a race to another writer (attempt {}), reading again", key.projectId(),
-                key.secretName(), attempt);
-        if (attempt % 8 == 0) {
-            Thread.yield();
-        }
-    }
-
-    private static void logChange(SecretChange c) {
-        if (!LOG.isInfoEnabled()) {
-            return;
-        }
-        StringBuilder sb = new StringBuilder();
-        c.newVersion().ifPresent(v -> sb.append(c.creates() ? "created with v" : "added v").append(v.number()));
-        for (StageRecord st : c.attachedStages()) {
-            sb.append(sb.length() == 0 ? "" : ", ").append(st.name()).append(" -> v").append(st.versionNumber());
-        }
-        for (String st : new TreeSet<>(c.detachedStages())) {
-            sb.append(sb.length() == 0 ? "" : ", ").append("detached ").append(st);
-        }
-        if (!c.removedVersions().isEmpty()) {
-            sb.append(", removed deprecated");
-            new TreeSet<>(c.removedVersions()).forEach(n -> sb.append(" v").append(n));
-        }
-        LOG.info("secret {}/{}: {} (revision {})", c.key().projectId(), c.key().secretName(), sb,
-                c.expectedRevision() + 1);
+        call.end(null);
+        return result;
     }
 }

@@ -6,7 +6,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The error table of SPEC.md, and R22's precedence as the declaration order of the refusals that compete. */
+/** The error table of docs/rules.md (R22's precedence is tested in PrecedenceAndWriteCacheTest, not by declaration order). */
 class ErrorCodeTest {
     @Test
     void httpStatusAndProviderCodeMatchTheSpecTable() {

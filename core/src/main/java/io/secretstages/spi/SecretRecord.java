@@ -11,8 +11,10 @@ import java.util.Objects;
  * @param revision its revision (see {@link SecretSnapshot#revision()})
  * @param createTime when it was created, millisecond precision
  * @param deletionTime when its scheduled deletion takes effect (R8), or null if none is scheduled
+ * @param description its description (R23), {@code ""} for none, never null
  */
-public record SecretRecord(SecretKey key, long revision, Instant createTime, Instant deletionTime) {
+public record SecretRecord(SecretKey key, long revision, Instant createTime, Instant deletionTime,
+                           String description) {
     /**
      * Checks for nulls.
      *
@@ -20,9 +22,23 @@ public record SecretRecord(SecretKey key, long revision, Instant createTime, Ins
      * @param revision its revision
      * @param createTime when it was created
      * @param deletionTime when its scheduled deletion takes effect, or null
+     * @param description its description, not null
      */
     public SecretRecord {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(createTime, "createTime");
+        Objects.requireNonNull(description, "description");
+    }
+
+    /**
+     * A record without a description.
+     *
+     * @param key the secret
+     * @param revision its revision
+     * @param createTime when it was created
+     * @param deletionTime when its scheduled deletion takes effect, or null
+     */
+    public SecretRecord(SecretKey key, long revision, Instant createTime, Instant deletionTime) {
+        this(key, revision, createTime, deletionTime, "");
     }
 }

@@ -1,46 +1,68 @@
 package io.secretstages.spi;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * The metadata of one secret as a store holds it at one revision: its versions (without values), its stages, the
- * highest version number it ever issued (R4), a revision that every applied change increments, when it was created,
- * and when it will be deleted if its deletion is scheduled (R8). Immutable.
+ * highest version number it ever issued (R4), its revision, when it was created, its description (R23) and when it
+ * will be deleted if its deletion is scheduled (R8). Immutable.
  *
  * @param key the secret
- * @param revision the revision, 1 after creation and one more after each applied change
+ * @param revision the revision: positive, opaque to the manager, different after every applied change (see
+ *                 {@link StageRepository#apply})
  * @param lastVersionNumber the highest version number ever issued for this secret (removed versions included)
  * @param versions the versions, in ascending number order, unmodifiable
  * @param stages the stages by name, unmodifiable
- * @param createTime when the secret was created (the create time of v1), millisecond precision
+ * @param createTime when the secret was created (the create time of v1), millisecond precision; an encrypting
+ *                   store binds values to it
  * @param deletionTime when the secret's scheduled deletion takes effect (R8), or null if none is scheduled
+ * @param description the secret's description (R23), {@code ""} for none, never null
  */
 public record SecretSnapshot(SecretKey key, long revision, long lastVersionNumber, List<VersionRecord> versions,
-                             Map<String, StageRecord> stages, Instant createTime, Instant deletionTime) {
+                             Map<String, StageRecord> stages, Instant createTime, Instant deletionTime,
+                             String description) {
 
     /**
-     * Makes unmodifiable copies of the collections (no copy is made of one that is already unmodifiable).
+     * Checks for nulls; makes unmodifiable copies of the collections (no copy of one that already is).
      *
      * @param key the secret
-     * @param revision the revision, 1 after creation and one more after each applied change
-     * @param lastVersionNumber the highest version number ever issued for this secret (removed versions included)
-     * @param versions the versions, in ascending number order, unmodifiable
-     * @param stages the stages by name, unmodifiable
-     * @param createTime when the secret was created (the create time of v1), millisecond precision
-     * @param deletionTime when the secret's scheduled deletion takes effect (R8), or null if none is scheduled
+     * @param revision the revision
+     * @param lastVersionNumber the highest version number ever issued
+     * @param versions the versions, in ascending number order
+     * @param stages the stages by name
+     * @param createTime when the secret was created
+     * @param deletionTime the scheduled deletion time, or null
+     * @param description the description, not null
      */
     public SecretSnapshot {
+        Objects.requireNonNull(key, "key");
         versions = List.copyOf(versions);
         stages = Map.copyOf(stages);
-        java.util.Objects.requireNonNull(createTime, "createTime");
+        Objects.requireNonNull(createTime, "createTime");
+        Objects.requireNonNull(description, "description");
+    }
+
+    /**
+     * A snapshot without a description.
+     *
+     * @param key the secret
+     * @param revision the revision
+     * @param lastVersionNumber the highest version number ever issued
+     * @param versions the versions, in ascending number order
+     * @param stages the stages by name
+     * @param createTime when the secret was created
+     * @param deletionTime the scheduled deletion time, or null
+     */
+    public SecretSnapshot(SecretKey key, long revision, long lastVersionNumber, List<VersionRecord> versions,
+                          Map<String, StageRecord> stages, Instant createTime, Instant deletionTime) {
+        this(key, revision, lastVersionNumber, versions, stages, createTime, deletionTime, "");
     }
 
     /** @return whether a deletion is scheduled (R8): the secret is pending deletion, or past its window */
@@ -48,20 +70,18 @@ public record SecretSnapshot(SecretKey key, long revision, long lastVersionNumbe
         return deletionTime != null;
     }
 
-    /** @return the secret's own row: key, revision, create time, deletion time */
+    /** @return the secret's own row: key, revision, create time, deletion time, description */
     public SecretRecord record() {
-        return new SecretRecord(key, revision, createTime, deletionTime);
+        return new SecretRecord(key, revision, createTime, deletionTime, description);
     }
 
     /**
-     * Builds the snapshot a store holds right after {@link StageRepository#setDeletionTime} applied to this one:
-     * the same versions and stages, the revision incremented. The reference semantics of that method.
-     *
-     * @param newDeletionTime the new deletion time, or null to clear it (restore)
-     * @return the next snapshot
+     * @param newRevision the revision a store assigned
+     * @return this snapshot at that revision, the same otherwise
      */
-    public SecretSnapshot withDeletionTime(Instant newDeletionTime) {
-        return new SecretSnapshot(key, revision + 1, lastVersionNumber, versions, stages, createTime, newDeletionTime);
+    public SecretSnapshot withRevision(long newRevision) {
+        return newRevision == revision ? this : new SecretSnapshot(key, newRevision, lastVersionNumber, versions,
+                stages, createTime, deletionTime, description);
     }
 
     /**
@@ -69,8 +89,7 @@ public record SecretSnapshot(SecretKey key, long revision, long lastVersionNumbe
      * @return the version, if the secret has it
      */
     public Optional<VersionRecord> version(long number) {
-        // Versions are few (R15) and sorted: a scan from the newest end finds recent versions first.
-        for (int i = versions.size() - 1; i >= 0; i--) {
+        for (int i = versions.size() - 1; i >= 0; i--) { // sorted and few (R15): recent versions first
             VersionRecord v = versions.get(i);
             if (v.number() == number) {
                 return Optional.of(v);
@@ -80,6 +99,23 @@ public record SecretSnapshot(SecretKey key, long revision, long lastVersionNumbe
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Checks the argument of {@link StageRepository#rewriteValues} against this base snapshot.
+     *
+     * @param values new values by version number
+     * @throws IllegalArgumentException if {@code values} is empty or names a version this snapshot does not list
+     */
+    public void checkRewrite(Map<Long, ?> values) {
+        if (values.isEmpty()) {
+            throw new IllegalArgumentException("no values to rewrite");
+        }
+        for (Long n : values.keySet()) {
+            if (version(n).isEmpty()) {
+                throw new IllegalArgumentException("v" + n + " is not a version of the snapshot");
+            }
+        }
     }
 
     /**
@@ -94,83 +130,5 @@ public record SecretSnapshot(SecretKey key, long revision, long lastVersionNumbe
             }
         }
         return Collections.unmodifiableSet(names);
-    }
-
-    /**
-     * Builds the snapshot a store holds right after applying {@code change} to the secret it creates.
-     *
-     * @param change a change with {@link SecretChange#creates()}
-     * @return revision 1 of the new secret
-     */
-    public static SecretSnapshot created(SecretChange change) {
-        if (!change.creates()) {
-            throw new IllegalArgumentException("not a creating change");
-        }
-        SecretSnapshot empty = new SecretSnapshot(change.key(), SecretChange.CREATE, 0, List.of(), Map.of(),
-                change.newVersion().orElseThrow().createTime(), null);
-        return empty.applyChecked(change);
-    }
-
-    /**
-     * Applies {@code change} mechanically, as {@link SecretChange} describes, without checking the revision. This is
-     * the reference semantics every store implements; the in-memory store uses it directly.
-     *
-     * @param change a change computed from this snapshot
-     * @return the snapshot after the change, with the revision incremented
-     * @throws IllegalStateException if the result would break I1 (a stage on a missing version), which only a
-     *                               defect in the caller can cause
-     */
-    public SecretSnapshot apply(SecretChange change) {
-        if (change.creates()) {
-            throw new IllegalArgumentException("a creating change applies to no existing snapshot");
-        }
-        return applyChecked(change);
-    }
-
-    private SecretSnapshot applyChecked(SecretChange change) {
-        List<VersionRecord> newVersions = versions;
-        long last = lastVersionNumber;
-        if (change.newVersion().isPresent() || !change.removedVersions().isEmpty()) {
-            newVersions = new ArrayList<>(versions.size() + 1);
-            for (VersionRecord v : versions) {
-                if (!change.removedVersions().contains(v.number())) {
-                    newVersions.add(v);
-                }
-            }
-            if (change.newVersion().isPresent()) {
-                NewVersion nv = change.newVersion().get();
-                if (nv.number() <= lastVersionNumber) {
-                    throw new IllegalStateException("version numbers must increase (I5)");
-                }
-                newVersions.add(nv.record());
-                last = nv.number();
-            }
-        }
-        Map<String, StageRecord> newStages = stages;
-        if (!change.detachedStages().isEmpty() || !change.attachedStages().isEmpty()) {
-            newStages = new HashMap<>(stages);
-            for (String name : change.detachedStages()) {
-                newStages.remove(name);
-            }
-            for (StageRecord s : change.attachedStages()) {
-                newStages.put(s.name(), s);
-            }
-        }
-        SecretSnapshot next = new SecretSnapshot(key, revision + 1, last, newVersions, newStages, createTime,
-                deletionTime);
-        // I1: only attached stages and stages on removed versions can name a missing version
-        for (StageRecord s : change.attachedStages()) {
-            if (next.version(s.versionNumber()).isEmpty()) {
-                throw new IllegalStateException("stage " + s.name() + " would name a missing version (I1)");
-            }
-        }
-        if (!change.removedVersions().isEmpty()) {
-            for (StageRecord s : next.stages.values()) {
-                if (change.removedVersions().contains(s.versionNumber())) {
-                    throw new IllegalStateException("stage " + s.name() + " would name a missing version (I1)");
-                }
-            }
-        }
-        return next;
     }
 }

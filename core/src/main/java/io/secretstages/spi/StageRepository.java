@@ -4,30 +4,44 @@ import io.secretstages.SecretValue;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
- * Where secrets are kept. A store holds no rule logic: {@code StageManager} reads a {@link SecretSnapshot}, computes
- * a {@link SecretChange} with the rules (SPEC.md R1-R22), and asks the store to apply it only if the secret is still
- * at the revision it read (optimistic concurrency). A store that reports a lost race by returning {@code false}
- * makes the manager read again and retry (R21); it never reports a lost race as an exception.
+ * Where secrets are kept: the SPI a store implements. A store holds no rule logic: {@code StageManager} reads a
+ * {@link SecretSnapshot}, plans a {@link SecretChange} with the rules (R1-R24), and asks the store to apply it only
+ * if the secret is still at the revision it read (optimistic concurrency). A lost race is an empty result, never an
+ * exception: the manager reads again and retries (R21).
  *
- * <p>Implementations must be thread-safe, and every method is atomic per secret: a reader sees a secret entirely
- * before or entirely after any change. Several repositories over the same storage (for example many JVMs over one
- * database) must together behave as one. Arguments are never null and have been validated by the manager.
+ * <h2>Contract, for every method</h2>
+ * <ul>
+ *   <li><b>Atomic per secret.</b> A reader sees a secret entirely before or entirely after any change; a write is
+ *       applied entirely or not at all. Several repositories over one storage (many JVMs over one database) must
+ *       together behave as one.</li>
+ *   <li><b>Thread-safe.</b> Any number of threads call any method at once.</li>
+ *   <li><b>Arguments</b> are never null (except where a parameter says so) and were validated by the manager.
+ *       Results are never null.</li>
+ *   <li><b>Revisions</b> are positive longs, opaque to the manager: a store may count them (1 on create, +1 per
+ *       change, as {@link SecretChange#result()} proposes) or use its engine's (a database row version, etcd's
+ *       {@code mod_revision}). A secret's revision differs after every write that applied, and a guarded write
+ *       applies only if the secret's revision equals the guard's.</li>
+ *   <li><b>Failures</b> are {@link StoreException}s: {@link StoreException#ambiguous() ambiguous} when a write may
+ *       have been committed, clean when it left no trace. Reads fail clean. Any other unchecked exception is
+ *       treated as an ambiguous failure.</li>
+ *   <li><b>Time.</b> Every method returns or throws within a bounded time (its client's timeouts): the manager's
+ *       call deadline ({@code StageManager.Builder.callTimeout}) bounds its retries, not a call that blocks.</li>
+ *   <li><b>Secrets stay secret.</b> No value or stored byte in a message, a log line or a {@code toString}.</li>
+ * </ul>
  *
- * <p>Failures are reported with {@link StoreException} (or any other unchecked exception), and a write that throws
- * must leave no trace. A store whose outcome is ambiguous (the commit may or may not have happened) throws as well;
- * the manager reports {@code STORE_FAILURE} and the caller may read to learn the outcome.
- *
- * <p>The contract is specified executably by the {@code secret-stages-store-tck} module: a store is conforming when
- * it passes it.
+ * <p>The contract is specified executably by the {@code secret-stages-store-tck} module
+ * ({@code StageRepositoryContract}): a store is conforming when it passes it.
  */
 public interface StageRepository {
 
     /**
-     * Reads the metadata of one secret: versions without values, stages, revision, last version number.
-     * Atomic: the snapshot is the state of the secret at one instant.
+     * Reads one secret's metadata: versions without values, stages, revision, last version number, times,
+     * description. One atomic read.
      *
      * @param key the secret
      * @return its snapshot, or empty if the secret does not exist
@@ -36,93 +50,71 @@ public interface StageRepository {
     Optional<SecretSnapshot> load(SecretKey key);
 
     /**
-     * Reads one stage of a secret: the read behind {@code getStage}, worth a dedicated query in a database. The
-     * default derives it from {@link #load(SecretKey)}. Atomic.
+     * Reads one stage of a secret, the read behind {@code getStage}: a store may answer it with a smaller query
+     * than {@link #load}. The default derives it from {@link #load} ({@link StageLookup#in} is the reference
+     * semantics). One atomic read.
      *
      * @param key the secret
      * @param stageName the stage
-     * @return whether the secret exists and, if a version holds it, the stage; never null
+     * @return whether the secret exists, its deletion time, and the stage if a version holds it
      * @throws StoreException if the store failed
      */
     default StageLookup loadStage(SecretKey key, String stageName) {
         Optional<SecretSnapshot> s = load(key);
-        return s.isEmpty() ? StageLookup.SECRET_NOT_FOUND
-                : StageLookup.of(s.get().stages().get(stageName), s.get().deletionTime());
+        return s.isEmpty() ? StageLookup.SECRET_NOT_FOUND : StageLookup.in(s.get(), stageName);
     }
 
     /**
-     * {@link #loadStage(SecretKey, String)} without a key object, for stores whose lookup needs none (the in-memory
-     * store answers without allocating). The default builds the key.
+     * Reads the value of one version listed in {@code snapshot}. The snapshot says where the value belongs (key,
+     * the secret's creation time, the version's record) without another read. A value belongs to its version for
+     * good (only {@link #rewriteValues} rewraps it), so a value read after the snapshot goes with it, unless the
+     * version was removed meanwhile.
      *
-     * @param projectId the project
-     * @param secretName the secret
-     * @param stageName the stage
-     * @return whether the secret exists and, if a version holds it, the stage; never null
+     * @param snapshot a snapshot this store returned (or a manager's copy of one)
+     * @param versionNumber the number of a version the snapshot lists
+     * @return its value, or empty if the secret or the version does not exist any more
      * @throws StoreException if the store failed
      */
-    default StageLookup loadStage(String projectId, String secretName, String stageName) {
-        return loadStage(new SecretKey(projectId, secretName), stageName);
-    }
+    Optional<SecretValue> loadValue(SecretSnapshot snapshot, long versionNumber);
 
     /**
-     * Whether reading a snapshot costs about as much as a cache lookup (true for a store in this JVM's heap). The
-     * manager then plans writes from the store directly instead of keeping the snapshots it wrote (see
-     * {@code StageManager.Builder.writeCacheSize}). The default is false.
-     *
-     * @return whether reads are as cheap as a cache
-     */
-    default boolean readsAreCheap() {
-        return false;
-    }
-
-    /**
-     * Reads the value of one version. Values never change once written, so any snapshot that lists the version
-     * and this value belong together.
-     *
-     * @param key the secret
-     * @param versionNumber the version's number
-     * @return its value, or empty if the secret or the version does not exist (any more)
-     * @throws StoreException if the store failed
-     */
-    Optional<SecretValue> loadValue(SecretKey key, long versionNumber);
-
-    /**
-     * Applies a change atomically if the secret is still at {@link SecretChange#expectedRevision()}, or, for a
-     * change that {@link SecretChange#creates() creates} the secret, if the secret does not exist. The whole change
-     * is applied (and the revision incremented) or nothing is. Only what the change names is written: values of
-     * existing versions are never rewritten, and stages it does not name are left as they are.
+     * Applies a change atomically if the secret is still at {@code change.base().revision()}, or, for a change
+     * that {@link SecretChange#creates() creates} the secret, if the secret does not exist. Everything the change
+     * describes is applied, or nothing is: afterwards {@link #load} returns {@code change.result()} at the
+     * returned revision. Only what the change names is written: values of existing versions are never rewritten.
      *
      * @param change the change
-     * @return {@code true} if applied; {@code false} if the secret was at another revision, absent, or (when
-     *         creating) present; nothing changed then
-     * @throws StoreException if the store failed; nothing changed then
+     * @return the secret's new revision; empty if the secret was at another revision, absent, or (when creating)
+     *         present: a lost race, after which nothing changed
+     * @throws StoreException if the store failed ({@link StoreException#ambiguous()} if it may have committed)
      */
-    boolean apply(SecretChange change);
+    OptionalLong apply(SecretChange change);
 
     /**
      * Deletes a secret with all its versions, values and stages, atomically, if it is still at
-     * {@code expectedRevision} (R8).
+     * {@code base.revision()} (R8). {@code base} lists what there is to delete.
      *
-     * @param key the secret
-     * @param expectedRevision the revision read before
-     * @return {@code true} if deleted; {@code false} if the secret was at another revision or absent
-     * @throws StoreException if the store failed; nothing changed then
+     * @param base the snapshot the deletion was decided on
+     * @return true if deleted; false if the secret was at another revision or absent (nothing changed then)
+     * @throws StoreException if the store failed ({@link StoreException#ambiguous()} if it may have committed)
      */
-    boolean delete(SecretKey key, long expectedRevision);
+    boolean delete(SecretSnapshot base);
 
     /**
-     * Sets or clears a secret's scheduled deletion time (R8) atomically, if it is still at
-     * {@code expectedRevision}, and increments its revision; versions and stages stay as they are
-     * ({@link SecretSnapshot#withDeletionTime} is the reference semantics). The manager decides when; the store only
-     * records it.
+     * Replaces the stored values of existing versions, atomically, if the secret is still at
+     * {@code base.revision()}: for an encrypting store re-wrapping its data keys under a new key-encryption key.
+     * Each new value must decode to the same plaintext as the one it replaces; the manager never calls this.
+     * Versions, stages and every other field stay as they are; the revision changes (a cached snapshot of the old
+     * revision is then stale, which costs its holder one retry and nothing else).
      *
-     * @param key the secret
-     * @param expectedRevision the revision read before
-     * @param deletionTime the new deletion time, or null to clear it (a restore)
-     * @return {@code true} if applied; {@code false} if the secret was at another revision or absent
-     * @throws StoreException if the store failed; nothing changed then
+     * @param base the snapshot the values were read with
+     * @param values the new stored value by version number; each version listed in {@code base}; not empty
+     * @return the secret's new revision; empty if the secret was at another revision or absent, or a version no
+     *         longer exists (nothing changed then)
+     * @throws StoreException if the store failed ({@link StoreException#ambiguous()} if it may have committed)
+     * @throws IllegalArgumentException if {@code values} is empty or names a version {@code base} does not list
      */
-    boolean setDeletionTime(SecretKey key, long expectedRevision, Instant deletionTime);
+    OptionalLong rewriteValues(SecretSnapshot base, Map<Long, SecretValue> values);
 
     /**
      * Lists a project's secrets in ascending name order ({@link String#compareTo}, which for the names R2 allows is
@@ -140,7 +132,8 @@ public interface StageRepository {
 
     /**
      * Finds secrets, in any project, whose deletion time is at or before {@code asOf}: those the manager's
-     * {@code purgeExpired} deletes. In any order.
+     * {@code purgeExpired} deletes. In any order; a store may keep its own index for it (written in the same
+     * atomic step as the change that set the deletion time).
      *
      * @param asOf the instant
      * @param limit the most records to return, at least 1

@@ -103,7 +103,7 @@ public final class BadInputFuzz {
             SecretSnapshot s = store.load(key).orElseThrow();
             sb.append(s).append('\n');
             for (VersionRecord v : s.versions()) {
-                SecretValue value = store.loadValue(key, v.number()).orElseThrow();
+                SecretValue value = store.loadValue(s, v.number()).orElseThrow();
                 sb.append(v.id()).append(value.isString() ? " s " : " b ")
                         .append(HexFormat.of().formatHex(value.toBytes())).append('\n');
             }

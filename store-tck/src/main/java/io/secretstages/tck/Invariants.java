@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** Checks SPEC.md's invariants I1-I5 through the public API. */
+/** Checks docs/rules.md's invariants I1-I5 through the public API. */
 public final class Invariants {
     private Invariants() {
     }

@@ -11,7 +11,9 @@ import io.secretstages.spi.StoreException;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -67,38 +69,33 @@ public final class RecordingRepository implements StageRepository {
     }
 
     @Override
-    public boolean readsAreCheap() {
-        return delegate.readsAreCheap();
-    }
-
-    @Override
     public StageLookup loadStage(SecretKey key, String stageName) {
         beforeRead();
         return delegate.loadStage(key, stageName);
     }
 
     @Override
-    public Optional<SecretValue> loadValue(SecretKey key, long versionNumber) {
+    public Optional<SecretValue> loadValue(SecretSnapshot snapshot, long versionNumber) {
         beforeRead();
-        return delegate.loadValue(key, versionNumber);
+        return delegate.loadValue(snapshot, versionNumber);
     }
 
     @Override
-    public boolean apply(SecretChange change) {
+    public OptionalLong apply(SecretChange change) {
         beforeWrite();
         return delegate.apply(change);
     }
 
     @Override
-    public boolean delete(SecretKey key, long expectedRevision) {
+    public boolean delete(SecretSnapshot base) {
         beforeWrite();
-        return delegate.delete(key, expectedRevision);
+        return delegate.delete(base);
     }
 
     @Override
-    public boolean setDeletionTime(SecretKey key, long expectedRevision, Instant deletionTime) {
+    public OptionalLong rewriteValues(SecretSnapshot base, Map<Long, SecretValue> values) {
         beforeWrite();
-        return delegate.setDeletionTime(key, expectedRevision, deletionTime);
+        return delegate.rewriteValues(base, values);
     }
 
     @Override

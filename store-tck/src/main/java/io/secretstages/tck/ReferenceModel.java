@@ -16,7 +16,7 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * An independent, deliberately plain implementation of SPEC.md used as the oracle of the stateful test: mutable
+ * An independent, deliberately plain implementation of docs/rules.md used as the oracle of the stateful test: mutable
  * sorted maps, regular expressions, no shared code with the library. Its state is copied per step
  * ({@link #copy()}), and {@link #equals(Object)} compares only what the public API can observe (the versions with
  * their values, create times and stages, and the stage update times) plus the outcome of the last operation.

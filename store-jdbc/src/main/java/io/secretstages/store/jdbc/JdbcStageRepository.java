@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
 /**
@@ -213,14 +214,16 @@ public final class JdbcStageRepository implements StageRepository {
             long number = rs.getLong(1);
             StageRecord stage = rs.wasNull() ? null
                     : new StageRecord(stageName, number, Instant.ofEpochMilli(rs.getLong(2)));
-            return StageLookup.of(stage, instantOrNull(rs, 3));
+            Instant deletion = instantOrNull(rs, 3);
+            return stage == null && deletion == null ? StageLookup.STAGE_NOT_FOUND
+                    : new StageLookup(true, stage, deletion);
         });
     }
 
     @Override
-    public Optional<SecretValue> loadValue(SecretKey key, long versionNumber) {
+    public Optional<SecretValue> loadValue(SecretSnapshot snapshot, long versionNumber) {
         return query("read a value", sql.loadValue, ps -> {
-            bindKey(ps, key);
+            bindKey(ps, snapshot.key());
             ps.setLong(3, versionNumber);
         }, rs -> rs.next() ? Optional.of(SecretValue.fromBytes(rs.getBoolean(1), rs.getBytes(2))) : Optional.empty());
     }
@@ -256,23 +259,23 @@ public final class JdbcStageRepository implements StageRepository {
 
     // ------------------------------------------------------------------ writes
 
+    /** Revisions are counted: 1 on create, one more per change ({@link SecretChange#result()} as proposed). */
     @Override
-    public boolean apply(SecretChange change) {
-        boolean stagesOnly = !change.creates() && change.newVersion().isEmpty() && change.removedVersions().isEmpty();
-        if (stagesOnly && change.detachedStages().isEmpty() && sql.attachStages != null) {
-            return applyInOneStatement(change, sql.attachStages);
+    public OptionalLong apply(SecretChange change) {
+        OptionalLong next = OptionalLong.of(change.expectedRevision() + 1);
+        if (change.stagesOnly() && change.detachedStages().isEmpty() && sql.attachStages != null) {
+            return applyInOneStatement(change, sql.attachStages) ? next : OptionalLong.empty();
         }
-        if (stagesOnly && change.attachedStages().isEmpty() && sql.detachStages != null) {
-            return applyInOneStatement(change, sql.detachStages);
+        if (change.stagesOnly() && change.attachedStages().isEmpty() && sql.detachStages != null) {
+            return applyInOneStatement(change, sql.detachStages) ? next : OptionalLong.empty();
         }
-        return inTransaction("apply a change", c -> {
+        boolean applied = inTransaction("apply a change", c -> {
             SecretKey key = change.key();
-            long newNumber = change.newVersion().map(NewVersion::number).orElse(0L);
             if (change.creates()) {
                 try (PreparedStatement ps = c.prepareStatement(sql.insertSecret)) {
                     bindKey(ps, key);
-                    ps.setLong(3, newNumber);
-                    ps.setLong(4, change.newVersion().orElseThrow().createTime().toEpochMilli());
+                    ps.setLong(3, change.result().lastVersionNumber());
+                    ps.setLong(4, change.result().createTime().toEpochMilli());
                     ps.executeUpdate();
                 } catch (SQLException e) {
                     if (dialect.isUniqueViolation(e)) {
@@ -280,7 +283,7 @@ public final class JdbcStageRepository implements StageRepository {
                     }
                     throw e;
                 }
-            } else if (!compareAndSet(c, key, change.expectedRevision(), newNumber)) {
+            } else if (!compareAndSet(c, key, change.expectedRevision(), change.result())) {
                 return false;
             }
             if (change.newVersion().isPresent()) {
@@ -304,12 +307,14 @@ public final class JdbcStageRepository implements StageRepository {
             batch(c, sql.deleteVersion, key, change.removedVersions(), (ps, n) -> ps.setLong(3, n));
             return true;
         });
+        return applied ? (change.creates() ? OptionalLong.of(1) : next) : OptionalLong.empty();
     }
 
     @Override
-    public boolean delete(SecretKey key, long expectedRevision) {
+    public boolean delete(SecretSnapshot base) {
+        SecretKey key = base.key();
         return inTransaction("delete a secret", c -> {
-            if (!compareAndSet(c, key, expectedRevision, 0L)) {
+            if (!compareAndSet(c, key, base.revision(), base)) {
                 return false;
             }
             for (String statement : List.of(sql.deleteAllStages, sql.deleteAllVersions, sql.deleteSecret)) {
@@ -323,19 +328,27 @@ public final class JdbcStageRepository implements StageRepository {
     }
 
     @Override
-    public boolean setDeletionTime(SecretKey key, long expectedRevision, Instant deletionTime) {
-        return inTransaction("set a deletion time", c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql.setDeletionTime)) {
-                if (deletionTime == null) {
-                    ps.setNull(1, java.sql.Types.BIGINT);
-                } else {
-                    ps.setLong(1, deletionTime.toEpochMilli());
-                }
-                bindKey(ps, 2, key);
-                ps.setLong(4, expectedRevision);
-                return ps.executeUpdate() == 1;
+    public OptionalLong rewriteValues(SecretSnapshot base, Map<Long, SecretValue> values) {
+        base.checkRewrite(values);
+        SecretKey key = base.key();
+        boolean applied = inTransaction("rewrite values", c -> {
+            if (!compareAndSet(c, key, base.revision(), base)) {
+                return false;
             }
+            try (PreparedStatement ps = c.prepareStatement(sql.rewriteValue)) {
+                for (Map.Entry<Long, SecretValue> e : values.entrySet()) {
+                    ps.setBoolean(1, e.getValue().isString());
+                    ps.setBytes(2, e.getValue().toBytes());
+                    bindKey(ps, 3, key);
+                    ps.setLong(5, e.getKey());
+                    if (ps.executeUpdate() != 1) {
+                        return false; // the version went: roll back
+                    }
+                }
+            }
+            return true;
         });
+        return applied ? OptionalLong.of(base.revision() + 1) : OptionalLong.empty();
     }
 
     @Override
@@ -434,14 +447,22 @@ public final class JdbcStageRepository implements StageRepository {
         }
     }
 
-    /** The revision check: bumps the revision (and the last version number) only if it is still the expected one. */
-    private boolean compareAndSet(Connection c, SecretKey key, long expectedRevision, long newVersionNumber)
+    /**
+     * The revision check: bumps the revision and writes the secret row's fields as they are in {@code next} only if
+     * the revision is still the expected one (the update also locks the row for the rest of the transaction).
+     */
+    private boolean compareAndSet(Connection c, SecretKey key, long expectedRevision, SecretSnapshot next)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql.casSecret)) {
-            ps.setLong(1, newVersionNumber);
-            ps.setString(2, key.projectId());
-            ps.setString(3, key.secretName());
-            ps.setLong(4, expectedRevision);
+            ps.setLong(1, next.lastVersionNumber());
+            if (next.deletionTime() == null) {
+                ps.setNull(2, java.sql.Types.BIGINT);
+            } else {
+                ps.setLong(2, next.deletionTime().toEpochMilli());
+            }
+            ps.setString(3, key.projectId());
+            ps.setString(4, key.secretName());
+            ps.setLong(5, expectedRevision);
             return ps.executeUpdate() == 1;
         }
     }

@@ -21,7 +21,7 @@ final class Statements {
     final String deleteAllStages;
     final String deleteAllVersions;
     final String deleteSecret;
-    final String setDeletionTime;
+    final String rewriteValue;
     final String listSecrets;
     final String listDeletionsDue;
     /** Null where the dialect cannot do it in one statement. */
@@ -50,8 +50,10 @@ final class Statements {
         loadValue = "SELECT is_string, secret_value FROM " + versions + " WHERE " + key + " AND version_number = ?";
         insertSecret = "INSERT INTO " + secrets + " (project_id, secret_name, revision, last_version, create_time)"
                 + " VALUES (?, ?, 1, ?, ?)";
-        casSecret = "UPDATE " + secrets + " SET revision = revision + 1, last_version = GREATEST(last_version, ?) WHERE " + key
-                + " AND revision = ?";
+        casSecret = "UPDATE " + secrets + " SET revision = revision + 1, last_version = ?, deletion_time = ? WHERE "
+                + key + " AND revision = ?";
+        rewriteValue = "UPDATE " + versions + " SET is_string = ?, secret_value = ? WHERE " + key
+                + " AND version_number = ?";
         insertVersion = "INSERT INTO " + versions
                 + " (project_id, secret_name, version_number, create_time, is_string, secret_value, client_token)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?)";
@@ -61,8 +63,6 @@ final class Statements {
         deleteAllStages = "DELETE FROM " + stages + " WHERE " + key;
         deleteAllVersions = "DELETE FROM " + versions + " WHERE " + key;
         deleteSecret = "DELETE FROM " + secrets + " WHERE " + key;
-        setDeletionTime = "UPDATE " + secrets + " SET revision = revision + 1, deletion_time = ? WHERE " + key
-                + " AND revision = ?";
         String name = dialect.byteOrder("secret_name");
         listSecrets = "SELECT secret_name, revision, create_time, deletion_time FROM " + secrets
                 + " WHERE project_id = ? AND " + name + " > ? AND (deletion_time IS NULL OR deletion_time > ?)"

@@ -7,8 +7,8 @@ import io.secretstages.spi.SecretKey;
 import io.secretstages.spi.SecretRecord;
 import io.secretstages.spi.SecretSnapshot;
 import io.secretstages.spi.StageLookup;
+import io.secretstages.spi.StageRecord;
 import io.secretstages.spi.StageRepository;
-import io.secretstages.spi.StageTables;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 
@@ -28,7 +29,7 @@ import java.util.concurrent.ConcurrentSkipListSet;
  * as {@code false}, and writes to different secrets never wait for each other. Values and snapshots are immutable,
  * so nothing is copied in or out. Nothing is persisted: the state lives as long as the instance.
  *
- * <p>Listing a project's secrets walks a sorted index of its names, a skip list kept beside the map and changed
+ * <p>Revisions are counted per secret (1 on create, one more per change). Listing a project's secrets walks a sorted index of its names, a skip list kept beside the map and changed
  * only under the map's lock for that name (creates and deletes), so both agree. Finding secrets due for purging (R8)
  * scans every secret. A project's (small, empty) maps stay once the project was written to.
  */
@@ -36,15 +37,15 @@ public final class InMemoryStageRepository implements StageRepository {
 
     /**
      * One secret at one revision. Identity equality makes {@link ConcurrentHashMap#replace} a compare-and-set. The
-     * answers to {@code loadStage} are built once per revision, on the first stage read, in a flat array that a read
-     * scans (a secret holds at most a dozen stages), so that reading a stage allocates nothing and touches few cache
-     * lines, and writes that nobody reads in between build nothing.
+     * answers to {@code loadStage} are prepared once per revision, on the first stage read, in a flat array that a
+     * read scans (a secret holds at most a dozen stages), so that reading a stage allocates nothing; writes that
+     * nobody reads in between prepare nothing.
      */
     private static final class Entry {
         final SecretSnapshot snapshot;
         final Map<Long, SecretValue> values;
-        /** {@link StageTables} built on the first stage read; a race builds it twice, harmlessly. */
-        private volatile Object[] stages;
+        /** Stage names and their prepared lookups, alternating, then the lookup of a stage no version holds. */
+        private volatile Object[] lookups;
 
         Entry(SecretSnapshot snapshot, Map<Long, SecretValue> values) {
             this.snapshot = snapshot;
@@ -52,11 +53,24 @@ public final class InMemoryStageRepository implements StageRepository {
         }
 
         StageLookup lookup(String stageName) {
-            Object[] t = stages;
-            if (t == null) {
-                stages = t = StageTables.of(snapshot);
+            Object[] t = lookups;
+            if (t == null) { // immutable once built: a race builds it twice, harmlessly
+                t = new Object[2 * snapshot.stages().size() + 1];
+                int i = 0;
+                for (StageRecord r : snapshot.stages().values()) {
+                    t[i++] = r.name();
+                    t[i++] = new StageLookup(true, r, snapshot.deletionTime());
+                }
+                t[i] = StageLookup.in(snapshot, "");
+                lookups = t;
             }
-            return StageTables.find(t, stageName);
+            int last = t.length - 1;
+            for (int i = 0; i < last; i += 2) {
+                if (t[i].equals(stageName)) {
+                    return (StageLookup) t[i + 1];
+                }
+            }
+            return (StageLookup) t[last];
         }
     }
 
@@ -110,27 +124,23 @@ public final class InMemoryStageRepository implements StageRepository {
 
     @Override
     public StageLookup loadStage(SecretKey key, String stageName) {
-        return loadStage(key.projectId(), key.secretName(), stageName);
-    }
-
-    @Override
-    public StageLookup loadStage(String projectId, String secretName, String stageName) {
-        Entry e = entry(projectId, secretName);
+        Entry e = entry(key.projectId(), key.secretName());
         return e == null ? StageLookup.SECRET_NOT_FOUND : e.lookup(stageName);
     }
 
     @Override
-    public Optional<SecretValue> loadValue(SecretKey key, long versionNumber) {
-        Entry e = entry(key.projectId(), key.secretName());
+    public Optional<SecretValue> loadValue(SecretSnapshot snapshot, long versionNumber) {
+        Entry e = entry(snapshot.key().projectId(), snapshot.key().secretName());
         return e == null ? Optional.empty() : Optional.ofNullable(e.values.get(versionNumber));
     }
 
+    /** Revisions are counted: 1 on create, +1 per change ({@link SecretChange#result()} as proposed). */
     @Override
-    public boolean apply(SecretChange change) {
+    public OptionalLong apply(SecretChange change) {
         SecretKey key = change.key();
         if (change.creates()) {
             NewVersion first = change.newVersion().orElseThrow();
-            Entry created = new Entry(SecretSnapshot.created(change), Map.of(first.number(), first.value()));
+            Entry created = new Entry(change.result().withRevision(1), Map.of(first.number(), first.value()));
             Project p = projects.computeIfAbsent(key.projectId(), k -> {
                 Project made = new Project(k);
                 if (firstProject == null) {
@@ -147,12 +157,12 @@ public final class InMemoryStageRepository implements StageRepository {
                 done[0] = true;
                 return created;
             });
-            return done[0];
+            return done[0] ? OptionalLong.of(1) : OptionalLong.empty();
         }
         Project p = project(key.projectId());
         Entry current = at(p, key.secretName(), change.expectedRevision());
         if (current == null) {
-            return false;
+            return OptionalLong.empty();
         }
         Map<Long, SecretValue> values = current.values;
         if (change.newVersion().isPresent() || !change.removedVersions().isEmpty()) {
@@ -161,13 +171,16 @@ public final class InMemoryStageRepository implements StageRepository {
             change.newVersion().ifPresent(v -> next.put(v.number(), v.value()));
             values = Map.copyOf(next);
         }
-        return p.secrets.replace(key.secretName(), current, new Entry(current.snapshot.apply(change), values));
+        long revision = current.snapshot.revision() + 1;
+        return p.secrets.replace(key.secretName(), current, new Entry(change.result().withRevision(revision), values))
+                ? OptionalLong.of(revision) : OptionalLong.empty();
     }
 
     @Override
-    public boolean delete(SecretKey key, long expectedRevision) {
+    public boolean delete(SecretSnapshot base) {
+        SecretKey key = base.key();
         Project p = project(key.projectId());
-        Entry current = at(p, key.secretName(), expectedRevision);
+        Entry current = at(p, key.secretName(), base.revision());
         if (current == null) {
             return false;
         }
@@ -184,14 +197,20 @@ public final class InMemoryStageRepository implements StageRepository {
     }
 
     @Override
-    public boolean setDeletionTime(SecretKey key, long expectedRevision, Instant deletionTime) {
+    public OptionalLong rewriteValues(SecretSnapshot base, Map<Long, SecretValue> values) {
+        base.checkRewrite(values);
+        SecretKey key = base.key();
         Project p = project(key.projectId());
-        Entry current = at(p, key.secretName(), expectedRevision);
-        if (current == null) {
-            return false;
+        Entry current = at(p, key.secretName(), base.revision());
+        if (current == null || !current.values.keySet().containsAll(values.keySet())) {
+            return OptionalLong.empty();
         }
+        Map<Long, SecretValue> next = new HashMap<>(current.values);
+        next.putAll(values);
+        long revision = current.snapshot.revision() + 1;
         return p.secrets.replace(key.secretName(), current,
-                new Entry(current.snapshot.withDeletionTime(deletionTime), current.values));
+                new Entry(current.snapshot.withRevision(revision), Map.copyOf(next)))
+                ? OptionalLong.of(revision) : OptionalLong.empty();
     }
 
     @Override
@@ -231,12 +250,6 @@ public final class InMemoryStageRepository implements StageRepository {
             }
         }
         return out;
-    }
-
-    /** @return true: a read is a map lookup, as cheap as any cache */
-    @Override
-    public boolean readsAreCheap() {
-        return true;
     }
 
     /** @return the number of secrets held, across all projects */

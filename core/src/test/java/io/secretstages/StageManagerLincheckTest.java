@@ -1,9 +1,5 @@
-package io.secretstages.store.memory;
+package io.secretstages;
 
-import io.secretstages.SecretValue;
-import io.secretstages.StageException;
-import io.secretstages.StageManager;
-import io.secretstages.VersionMetadata;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
@@ -20,7 +16,7 @@ import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
- * Linearizability of {@link StageManager} over {@link InMemoryStageRepository} (Lincheck): every concurrent history
+ * Linearizability of {@link StageManager} over a map-backed store ({@link MapStore}) (Lincheck): every concurrent history
  * of the operations below must be explainable by some sequential order. One secret, small limits (4 stages, 5
  * versions) so that eviction (R15), the stage limit (R14), guarded updates (R20) and SYSPREVIOUS (R12) all occur;
  * scheduling the deletion and restoring (R8) race with the writes (a put is applied whole or refused).
@@ -35,9 +31,10 @@ public class StageManagerLincheckTest {
     private static final String[] STAGES = {"SYSCURRENT", "blue", "green"};
 
     private final StageManager manager = StageManager.builder()
-            .repository(new InMemoryStageRepository())
+            .repository(new MapStore())
             .clock(Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC))
             .maxStages(4).maxVersions(5)
+            .writeCacheSize(0) // the plain loop over the store; the caches have their own consistency test
             .build();
 
     /** Starts with v1 (SYSCURRENT) and v2 (blue). */

@@ -1,18 +1,5 @@
-package io.secretstages.store.memory;
+package io.secretstages;
 
-import io.secretstages.CacheSettings;
-import io.secretstages.CacheStatistics;
-import io.secretstages.ErrorCode;
-import io.secretstages.SecretValue;
-import io.secretstages.SecretVersion;
-import io.secretstages.StageException;
-import io.secretstages.StageManager;
-import io.secretstages.Stages;
-import io.secretstages.VersionMetadata;
-import io.secretstages.spi.SecretChange;
-import io.secretstages.spi.SecretKey;
-import io.secretstages.spi.SecretSnapshot;
-import io.secretstages.spi.StageRepository;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -37,46 +24,10 @@ class CacheConsistencyTest {
     private static final String P = "p";
 
     /** A store whose reads yield half-way, so that reloads overlap writes as often as possible. */
-    private static final class SlowReads implements StageRepository {
-        private final StageRepository store = new InMemoryStageRepository();
-
-        @Override
-        public Optional<SecretSnapshot> load(SecretKey key) {
-            Optional<SecretSnapshot> s = store.load(key);
-            Thread.yield();
-            return s;
-        }
-
-        @Override
-        public Optional<SecretValue> loadValue(SecretKey key, long versionNumber) {
-            return store.loadValue(key, versionNumber);
-        }
-
-        @Override
-        public boolean apply(SecretChange change) {
-            return store.apply(change);
-        }
-
-        @Override
-        public boolean delete(SecretKey key, long expectedRevision) {
-            return store.delete(key, expectedRevision);
-        }
-
-        @Override
-        public boolean setDeletionTime(SecretKey key, long expectedRevision, java.time.Instant deletionTime) {
-            return store.setDeletionTime(key, expectedRevision, deletionTime);
-        }
-
-        @Override
-        public List<io.secretstages.spi.SecretRecord> listSecrets(String projectId, String afterName,
-                                                                   java.time.Instant activeAt, int limit) {
-            return store.listSecrets(projectId, afterName, activeAt, limit);
-        }
-
-        @Override
-        public List<io.secretstages.spi.SecretRecord> listDeletionsDue(java.time.Instant asOf, int limit) {
-            return store.listDeletionsDue(asOf, limit);
-        }
+    private static MapStore slowReads() {
+        MapStore store = new MapStore();
+        store.yieldingReads = true;
+        return store;
     }
 
     private static long number(String id) {
@@ -87,7 +38,7 @@ class CacheConsistencyTest {
     void afterAWriteReturnsEveryLaterReadOnThisManagerSeesIt() throws Exception {
         // Expiry so short that nearly every read reloads from the store, racing the writes.
         AtomicLong ticks = new AtomicLong();
-        StageManager m = StageManager.builder().repository(new SlowReads())
+        StageManager m = StageManager.builder().repository(slowReads())
                 .cache(CacheSettings.expireAfterWrite(Duration.ofNanos(50)).ticker(() -> ticks.addAndGet(7))
                         .recordStatistics())
                 .build();
@@ -146,7 +97,7 @@ class CacheConsistencyTest {
     @Test
     void statisticsCountEveryHitAndMissWhenAskedForAndAreAbsentOtherwise() {
         AtomicLong nanos = new AtomicLong();
-        StageManager m = StageManager.builder().repository(new InMemoryStageRepository())
+        StageManager m = StageManager.builder().repository(new MapStore())
                 .cache(CacheSettings.expireAfterWrite(Duration.ofSeconds(5)).maximumSize(2).ticker(nanos::get)
                         .recordStatistics()).build();
         m.createSecret(P, "a", SecretValue.ofString("one")); // a create installs the entry: no read
@@ -163,12 +114,12 @@ class CacheConsistencyTest {
         assertEquals(2, s.misses(), s::toString);
         assertEquals(8 / 10.0, s.hitRate(), 1e-9);
 
-        StageManager quiet = StageManager.builder().repository(new InMemoryStageRepository())
+        StageManager quiet = StageManager.builder().repository(new MapStore())
                 .cache(CacheSettings.expireAfterWrite(Duration.ofSeconds(5))).build();
         quiet.createSecret(P, "a", SecretValue.ofString("one"));
         quiet.getStage(P, "a", Stages.SYSCURRENT);
         assertTrue(quiet.cacheStatistics().isEmpty(), "statistics are opt-in, as in Caffeine");
-        assertTrue(StageManager.builder().repository(new InMemoryStageRepository()).build().cacheStatistics()
+        assertTrue(StageManager.builder().repository(new MapStore()).build().cacheStatistics()
                 .isEmpty(), "no cache, no statistics");
     }
 
@@ -176,7 +127,7 @@ class CacheConsistencyTest {
     void aVersionRemovedByAnotherNodeIsNotFoundAtOnceWhenItsValueWasNeverCached() {
         // R15 on another node removes v1 while this node's cached snapshot still lists it (its value not cached):
         // reading v1 must ask the store again, not retry the stale snapshot until it expires (an hour here).
-        InMemoryStageRepository shared = new InMemoryStageRepository();
+        MapStore shared = new MapStore();
         StageManager cached = StageManager.builder().repository(shared).maxStages(2).maxVersions(3)
                 .cache(CacheSettings.expireAfterWrite(Duration.ofHours(1))).build();
         StageManager otherNode = StageManager.builder().repository(shared).maxStages(2).maxVersions(3).build();
@@ -194,7 +145,7 @@ class CacheConsistencyTest {
 
     @Test
     void otherNodesWritesBecomeVisibleWithinTheStalenessBound() {
-        InMemoryStageRepository shared = new InMemoryStageRepository();
+        MapStore shared = new MapStore();
         AtomicLong nanos = new AtomicLong();
         StageManager cached = StageManager.builder().repository(shared)
                 .cache(CacheSettings.expireAfterWrite(Duration.ofSeconds(5)).ticker(nanos::get)).build();
@@ -211,7 +162,7 @@ class CacheConsistencyTest {
 
     @Test
     void refusalsAndGuardedUpdatesAreDecidedByTheStoreNotTheCache() {
-        InMemoryStageRepository shared = new InMemoryStageRepository();
+        MapStore shared = new MapStore();
         StageManager cached = StageManager.builder().repository(shared)
                 .cache(CacheSettings.expireAfterWrite(Duration.ofHours(1))).build();
         StageManager otherNode = StageManager.builder().repository(shared).build();

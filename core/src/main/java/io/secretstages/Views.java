@@ -1,0 +1,72 @@
+package io.secretstages;
+
+import io.secretstages.spi.SecretKey;
+import io.secretstages.spi.SecretRecord;
+import io.secretstages.spi.SecretSnapshot;
+import io.secretstages.spi.StageRecord;
+import io.secretstages.spi.VersionRecord;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** The API's records built from the SPI's: what a caller gets back. Pure functions. */
+final class Views {
+    private Views() {
+    }
+
+    /** R17: a stage as {@code getStage} returns it. */
+    static Stage stage(String secretName, StageRecord r) {
+        return new Stage(r.name(), secretName, VersionRecord.idOf(r.versionNumber()), r.updateTime());
+    }
+
+    /** R8: ENABLED, or PENDING_DELETION with the deletion time. */
+    static SecretMetadata secret(SecretKey key, Instant createTime, Instant deletionTime) {
+        return new SecretMetadata(key.secretName(), deletionTime == null ? SecretState.ENABLED
+                : SecretState.PENDING_DELETION, createTime, Optional.ofNullable(deletionTime));
+    }
+
+    static SecretMetadata secret(SecretSnapshot s) {
+        return secret(s.key(), s.createTime(), s.deletionTime());
+    }
+
+    static SecretMetadata secret(SecretRecord r) {
+        return secret(r.key(), r.createTime(), r.deletionTime());
+    }
+
+    /** R16: a version's metadata, with the stages it holds in the snapshot. */
+    static VersionMetadata version(SecretSnapshot s, VersionRecord v) {
+        return new VersionMetadata(s.key().secretName(), v.id(), v.createTime(), stagesOf(s, v.number()));
+    }
+
+    /**
+     * The stages a version holds as an immutable set built in name order, so that equal sets iterate (and print)
+     * alike whatever order the store gave; without a TreeSet for the usual one or two.
+     */
+    private static Set<String> stagesOf(SecretSnapshot s, long number) {
+        List<String> names = null;
+        String first = null;
+        for (StageRecord st : s.stages().values()) {
+            if (st.versionNumber() != number) {
+                continue;
+            }
+            if (first == null) {
+                first = st.name();
+            } else {
+                if (names == null) {
+                    names = new ArrayList<>(4);
+                    names.add(first);
+                }
+                names.add(st.name());
+            }
+        }
+        if (names == null) {
+            return first == null ? Set.of() : Set.of(first);
+        }
+        Collections.sort(names);
+        return Set.copyOf(names);
+    }
+}
