@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A {@link StageRepository} that encrypts values at rest (docs/rules.md E1-E5) over any other store: every new version's
@@ -43,9 +44,8 @@ import java.util.Optional;
  * are wrapped by it and values under the older keys still open. {@link #rewrap} then re-wraps every stored data key
  * under the primary, so the old key can be removed ({@link KeyEncryptionKeys#retire}).
  *
- * <p>With today's SPI the secret's creation time reaches a store only when a change creates the secret, so this
- * decorator reads the secret's snapshot before a write that adds a version to an existing secret and before each
- * value read: one extra store read each (SPI-NOTES; the redesigned SPI hands it over).
+ * <p>Every write and every value read carries the secret's creation time ({@code SecretChange.result()}, the
+ * snapshot given to {@code loadValue}), so sealing and opening cost no extra store read.
  *
  * <p>Thread-safe if the store below is.
  */
@@ -112,72 +112,49 @@ public final class EncryptingRepository implements StageRepository {
     }
 
     @Override
-    public StageLookup loadStage(String projectId, String secretName, String stageName) {
-        return store.loadStage(projectId, secretName, stageName);
-    }
-
-    @Override
-    public boolean readsAreCheap() {
-        return store.readsAreCheap();
-    }
-
-    @Override
-    public Optional<SecretValue> loadValue(SecretKey key, long versionNumber) {
-        for (int attempt = 1; ; attempt++) {
-            Optional<SecretSnapshot> snapshot = store.load(key);
-            if (snapshot.isEmpty()) {
-                return Optional.empty();
-            }
-            Optional<SecretValue> stored = store.loadValue(key, versionNumber);
-            if (stored.isEmpty()) {
-                return Optional.empty();
-            }
-            try {
-                return Optional.of(sealer.open(envelopeBytes(stored.get(), key, versionNumber),
-                        place(key, versionNumber, snapshot.get().createTime())));
-            } catch (StoreException e) {
-                // The secret may have been deleted and created again between the two reads (another creation
-                // time): then read both again. The same creation time means the envelope itself does not open.
-                Optional<SecretSnapshot> now = store.load(key);
-                if (attempt >= ATTEMPTS || now.isEmpty()
-                        || now.get().createTime().equals(snapshot.get().createTime())) {
-                    throw e;
-                }
-            }
+    public Optional<SecretValue> loadValue(SecretSnapshot snapshot, long versionNumber) {
+        Optional<SecretValue> stored = store.loadValue(snapshot, versionNumber);
+        if (stored.isEmpty()) {
+            return stored;
         }
+        SecretKey key = snapshot.key();
+        return Optional.of(sealer.open(envelopeBytes(stored.get(), key, versionNumber),
+                place(key, versionNumber, snapshot.createTime())));
     }
 
     @Override
-    public boolean apply(SecretChange change) {
+    public OptionalLong apply(SecretChange change) {
         if (change.newVersion().isEmpty()) {
             return store.apply(change);
         }
         NewVersion plain = change.newVersion().get();
-        Instant secretCreateTime;
-        if (change.creates()) {
-            secretCreateTime = plain.createTime();
-        } else {
-            Optional<SecretSnapshot> now = store.load(change.key());
-            if (now.isEmpty() || now.get().revision() != change.expectedRevision()) {
-                return false;
-            }
-            secretCreateTime = now.get().createTime();
-        }
-        byte[] envelope = sealer.seal(plain.value(), place(change.key(), plain.number(), secretCreateTime));
+        byte[] envelope = sealer.seal(plain.value(),
+                place(change.key(), plain.number(), change.result().createTime()));
         NewVersion sealed = new NewVersion(plain.number(), plain.createTime(), SecretValue.ofBinary(envelope),
-                plain.clientToken());
-        return store.apply(new SecretChange(change.key(), change.expectedRevision(), Optional.of(sealed),
-                change.removedVersions(), change.detachedStages(), change.attachedStages()));
+                plain.clientToken(), plain.expireTime());
+        return store.apply(new SecretChange(change.base(), change.result(), Optional.of(sealed),
+                change.removedVersions(), change.detachedStages(), change.attachedStages(),
+                change.updatedVersions()));
     }
 
     @Override
-    public boolean delete(SecretKey key, long expectedRevision) {
-        return store.delete(key, expectedRevision);
+    public boolean delete(SecretSnapshot base) {
+        return store.delete(base);
     }
 
+    /**
+     * Seals each new value (with a fresh data key) and replaces the stored ones under the revision check.
+     *
+     * @param base the snapshot the values were read with
+     * @param values the new plaintext values by version number
+     * @return the new revision, or empty if the secret changed
+     */
     @Override
-    public boolean setDeletionTime(SecretKey key, long expectedRevision, Instant deletionTime) {
-        return store.setDeletionTime(key, expectedRevision, deletionTime);
+    public OptionalLong rewriteValues(SecretSnapshot base, Map<Long, SecretValue> values) {
+        Map<Long, SecretValue> sealed = new HashMap<>();
+        values.forEach((n, v) -> sealed.put(n, SecretValue.ofBinary(
+                sealer.seal(v, place(base.key(), n, base.createTime())))));
+        return store.rewriteValues(base, sealed);
     }
 
     @Override
@@ -207,14 +184,10 @@ public final class EncryptingRepository implements StageRepository {
      * @return the counts, {@link RewrapReport#complete()} true
      * @throws StoreException if the store failed, a data key did not unwrap (its key is no longer in the keyset),
      *                        or a secret kept changing under the re-wrap
-     * @throws UnsupportedOperationException if the store cannot rewrite values (today's SPI has no method for it)
      */
     public RewrapReport rewrap(String projectId, String afterName, RewrapListener listener) {
         Objects.requireNonNull(projectId, "projectId");
         Objects.requireNonNull(listener, "listener");
-        if (!(store instanceof ValueRewriting rewriting)) {
-            throw new UnsupportedOperationException("this store cannot rewrite stored values");
-        }
         long secrets = 0;
         long rewrapped = 0;
         long current = 0;
@@ -222,7 +195,7 @@ public final class EncryptingRepository implements StageRepository {
         while (true) {
             List<SecretRecord> page = store.listSecrets(projectId, after, LIST_EVERYTHING, PAGE);
             for (SecretRecord record : page) {
-                long[] counts = rewrapSecret(rewriting, record.key());
+                long[] counts = rewrapSecret(record.key());
                 secrets++;
                 rewrapped += counts[0];
                 current += counts[1];
@@ -236,7 +209,7 @@ public final class EncryptingRepository implements StageRepository {
     }
 
     /** @return {versions re-wrapped, versions already current} */
-    private long[] rewrapSecret(ValueRewriting rewriting, SecretKey key) {
+    private long[] rewrapSecret(SecretKey key) {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             Optional<SecretSnapshot> loaded = store.load(key);
             if (loaded.isEmpty()) {
@@ -247,7 +220,7 @@ public final class EncryptingRepository implements StageRepository {
             long current = 0;
             boolean changed = false;
             for (VersionRecord v : snapshot.versions()) {
-                Optional<SecretValue> stored = store.loadValue(key, v.number());
+                Optional<SecretValue> stored = store.loadValue(snapshot, v.number());
                 if (stored.isEmpty()) {
                     changed = true; // removed since the snapshot
                     break;
@@ -263,7 +236,7 @@ public final class EncryptingRepository implements StageRepository {
             if (changed) {
                 continue;
             }
-            if (values.isEmpty() || rewriting.rewriteValues(snapshot, values).isPresent()) {
+            if (values.isEmpty() || store.rewriteValues(snapshot, values).isPresent()) {
                 return new long[]{values.size(), current};
             }
         }

@@ -95,8 +95,9 @@ class EncryptedFaultInjectionTest {
                                 sb.append(rs.getObject(i)).append(i < n ? "," : "");
                             }
                             if (sql.contains("ss_versions")) {
-                                SecretValue v = reader.loadValue(new SecretKey(project, rs.getString(1)),
-                                        rs.getLong(2)).orElseThrow();
+                                SecretKey key = new SecretKey(project, rs.getString(1));
+                                SecretValue v = reader.loadValue(reader.load(key).orElseThrow(), rs.getLong(2))
+                                        .orElseThrow();
                                 sb.append(",").append(v.isString()).append(":")
                                         .append(HexFormat.of().formatHex(v.toBytes()));
                             }

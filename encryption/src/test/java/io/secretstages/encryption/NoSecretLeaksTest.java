@@ -136,7 +136,7 @@ class NoSecretLeaksTest {
             attempt(() -> keep(tooLong.createSecret(p, "small", text)));
             attempt(() -> keep(tooLong.putVersion(p, "small", big)));
         }
-        RewritableStore store = new RewritableStore();
+        RewriteFailingStore store = new RewriteFailingStore(new io.secretstages.store.memory.InMemoryStageRepository());
         StageManager onOld = manager(EncryptingRepository.wrap(store, old), false);
         onOld.createSecret("rewrap", "s", text);
         store.failRewrite(1);

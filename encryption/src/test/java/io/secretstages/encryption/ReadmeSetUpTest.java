@@ -33,7 +33,8 @@ class ReadmeSetUpTest {
         StageManager stages = StageManager.builder().repository(encrypted).build();
         stages.createSecret("my-project", "db-password", SecretValue.ofString("s3cret-1"));
 
-        byte[] stored = jdbc.loadValue(new io.secretstages.spi.SecretKey("my-project", "db-password"), 1)
+        byte[] stored = jdbc.loadValue(jdbc.load(new io.secretstages.spi.SecretKey("my-project", "db-password"))
+                .orElseThrow(), 1)
                 .orElseThrow().binary().orElseThrow();
         assertFalse(new String(stored, java.nio.charset.StandardCharsets.ISO_8859_1).contains("s3cret-1"));
 
@@ -46,7 +47,7 @@ class ReadmeSetUpTest {
                 .orElseThrow());
         restarted.putVersion("my-project", "db-password", SecretValue.ofString("s3cret-2"));
         assertEquals(rotated.getPrimary().getId(), EnvelopeSealer.recordedKeyId(jdbc.loadValue(
-                new io.secretstages.spi.SecretKey("my-project", "db-password"), 2).orElseThrow().binary()
+                jdbc.load(new io.secretstages.spi.SecretKey("my-project", "db-password")).orElseThrow(), 2).orElseThrow().binary()
                 .orElseThrow()));
     }
 }

@@ -68,8 +68,8 @@ class RotationTest {
         assertTrue(versions >= secrets);
     }
 
-    private static void assertAllWrappedBy(RewritableStore store, KeysetHandle keyset) {
-        for (SecretValue stored : store.storedValues()) {
+    private static void assertAllWrappedBy(RewriteFailingStore store, KeysetHandle keyset) {
+        for (SecretValue stored : store.storedValues(PROJECT)) {
             assertEquals(keyset.getPrimary().getId(), EnvelopeSealer.recordedKeyId(stored.binary().orElseThrow()));
         }
     }
@@ -77,7 +77,7 @@ class RotationTest {
     @Test
     void rewrapUnderConcurrentWritersLosesNothingAndTheOldKeyCanGo() throws Exception {
         int secrets = TestValues.soak() ? 400 : 40;
-        RewritableStore store = new RewritableStore();
+        RewriteFailingStore store = new RewriteFailingStore(new InMemoryStageRepository());
         KeysetHandle old = KeyEncryptionKeys.generate();
         StageManager before = manager(EncryptingRepository.wrap(store, old));
         Map<String, SecretValue> written = new ConcurrentHashMap<>();
@@ -155,7 +155,7 @@ class RotationTest {
     @Test
     void aRewrapInterruptedByAFailureResumesAfterTheLastSecretItReported() throws Exception {
         int secrets = TestValues.soak() ? 250 : 25;
-        RewritableStore store = new RewritableStore();
+        RewriteFailingStore store = new RewriteFailingStore(new InMemoryStageRepository());
         KeysetHandle old = KeyEncryptionKeys.generate();
         StageManager before = manager(EncryptingRepository.wrap(store, old));
         Map<String, SecretValue> written = new ConcurrentHashMap<>();
@@ -196,7 +196,7 @@ class RotationTest {
 
     @Test
     void withoutTheRewrapAValueUnderARetiredKeyIsAStoreFailureNamingTheKey() throws GeneralSecurityException {
-        RewritableStore store = new RewritableStore();
+        RewriteFailingStore store = new RewriteFailingStore(new InMemoryStageRepository());
         KeysetHandle old = KeyEncryptionKeys.generate();
         manager(EncryptingRepository.wrap(store, old)).createSecret(PROJECT, "s", SecretValue.ofString("x"));
         KeysetHandle rotated = KeyEncryptionKeys.rotate(old);
@@ -207,12 +207,5 @@ class RotationTest {
         assertEquals(io.secretstages.ErrorCode.STORE_FAILURE, e.code());
         assertTrue(e.getMessage().contains(Integer.toUnsignedString(old.getPrimary().getId()))
                 || String.valueOf(e.getCause()).contains(Integer.toUnsignedString(old.getPrimary().getId())), e::toString);
-    }
-
-    @Test
-    void aStoreThatCannotRewriteValuesRefusesTheRewrap() {
-        EncryptingRepository repository = TestKeys.encrypted(new InMemoryStageRepository());
-        assertThrows(UnsupportedOperationException.class,
-                () -> repository.rewrap(PROJECT, null, RewrapListener.NONE));
     }
 }
