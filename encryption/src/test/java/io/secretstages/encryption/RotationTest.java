@@ -10,6 +10,10 @@ import io.secretstages.spi.StoreException;
 import io.secretstages.store.memory.InMemoryStageRepository;
 import io.secretstages.tck.MutableClock;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import io.secretstages.spi.StageRepository;
+import io.secretstages.store.jdbc.JdbcStageRepository;
 
 import java.security.GeneralSecurityException;
 import java.time.Duration;
@@ -32,12 +36,35 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Key rotation (docs/rules.md E4) through the manager: a new primary wraps new values while old ones stay readable; a
+ * Key rotation (docs/rules.md E4) through the manager, on memory, H2 and PostgreSQL: a new primary wraps new values while old ones stay readable; a
  * re-wrap under concurrent writers loses nothing and leaves every value readable with the new key alone; a re-wrap
  * interrupted by a failure resumes where it stopped.
  */
 class RotationTest {
-    private static final String PROJECT = "rotation";
+    private final String project = "rotation-" + System.nanoTime();
+    private static javax.sql.DataSource h2;
+    private static javax.sql.DataSource postgres;
+
+    /** @return a store of the named kind: memory, or JDBC over H2 or PostgreSQL (each test in its own project) */
+    private static synchronized StageRepository store(String kind) {
+        switch (kind) {
+            case "memory":
+                return new InMemoryStageRepository();
+            case "h2":
+                if (h2 == null) {
+                    h2 = TestDatabases.h2("rotation");
+                    JdbcStageRepository.builder(h2).initializeSchema(true).build();
+                    TestDatabases.execute(h2, TestDatabases.H2_GROW_VALUE_COLUMN);
+                }
+                return JdbcStageRepository.builder(h2).build();
+            default:
+                if (postgres == null) {
+                    postgres = TestDatabases.postgresDatabase("rotation");
+                    JdbcStageRepository.builder(postgres).initializeSchema(true).build();
+                }
+                return JdbcStageRepository.builder(postgres).build();
+        }
+    }
     private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T00:00:00Z"));
 
     private StageManager manager(EncryptingRepository repository) {
@@ -56,11 +83,11 @@ class RotationTest {
     }
 
     /** Reads every version of every secret with {@code manager} and compares it with what was written. */
-    private static void assertEverythingReadable(StageManager manager, int secrets, Map<String, SecretValue> written) {
+    private void assertEverythingReadable(StageManager manager, int secrets, Map<String, SecretValue> written) {
         int versions = 0;
         for (int i = 0; i < secrets; i++) {
-            for (VersionMetadata v : manager.listVersions(PROJECT, name(i))) {
-                SecretVersion read = manager.getVersion(PROJECT, name(i), v.id());
+            for (VersionMetadata v : manager.listVersions(project, name(i))) {
+                SecretVersion read = manager.getVersion(project, name(i), v.id());
                 assertEquals(written.get(name(i) + "/" + v.id()), read.value(), name(i) + "/" + v.id());
                 versions++;
             }
@@ -68,28 +95,29 @@ class RotationTest {
         assertTrue(versions >= secrets);
     }
 
-    private static void assertAllWrappedBy(RewriteFailingStore store, KeysetHandle keyset) {
-        for (SecretValue stored : store.storedValues(PROJECT)) {
+    private void assertAllWrappedBy(RewriteFailingStore store, KeysetHandle keyset) {
+        for (SecretValue stored : store.storedValues(project)) {
             assertEquals(keyset.getPrimary().getId(), EnvelopeSealer.recordedKeyId(stored.binary().orElseThrow()));
         }
     }
 
-    @Test
-    void rewrapUnderConcurrentWritersLosesNothingAndTheOldKeyCanGo() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"memory", "h2", "pg"})
+    void rewrapUnderConcurrentWritersLosesNothingAndTheOldKeyCanGo(String kind) throws Exception {
         int secrets = TestValues.soak() ? 400 : 40;
-        RewriteFailingStore store = new RewriteFailingStore(new InMemoryStageRepository());
+        RewriteFailingStore store = new RewriteFailingStore(store(kind));
         KeysetHandle old = KeyEncryptionKeys.generate();
         StageManager before = manager(EncryptingRepository.wrap(store, old));
         Map<String, SecretValue> written = new ConcurrentHashMap<>();
         Map<String, AtomicLong> puts = new ConcurrentHashMap<>();
         for (int i = 0; i < secrets; i++) {
             SecretValue v = randomValue();
-            before.createSecret(PROJECT, name(i), v);
+            before.createSecret(project, name(i), v);
             written.put(name(i) + "/v1", v);
             puts.put(name(i), new AtomicLong(1));
             for (int k = 0; k < 3; k++) {
                 SecretValue w = randomValue();
-                written.put(name(i) + "/" + before.putVersion(PROJECT, name(i), w).id(), w);
+                written.put(name(i) + "/" + before.putVersion(project, name(i), w).id(), w);
                 puts.get(name(i)).incrementAndGet();
             }
         }
@@ -109,7 +137,7 @@ class RotationTest {
                 while (!done.get()) {
                     String s = name(ThreadLocalRandom.current().nextInt(secrets));
                     SecretValue v = randomValue();
-                    written.put(s + "/" + writer.putVersion(PROJECT, s, v).id(), v);
+                    written.put(s + "/" + writer.putVersion(project, s, v).id(), v);
                     puts.get(s).incrementAndGet();
                     writes.incrementAndGet();
                 }
@@ -120,7 +148,7 @@ class RotationTest {
         RewrapReport report;
         try {
             long atStart = writes.get();
-            report = repository.rewrap(PROJECT, null, progress -> {
+            report = repository.rewrap(project, null, progress -> {
                 long seen = writes.get();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (writes.get() == seen && System.nanoTime() < deadline) {
@@ -145,43 +173,44 @@ class RotationTest {
         assertEverythingReadable(newKeyOnly, secrets, written);
         assertAllWrappedBy(store, rotated);
         for (int i = 0; i < secrets; i++) {
-            assertEquals(puts.get(name(i)).get(), store.load(new SecretKey(PROJECT, name(i))).orElseThrow()
+            assertEquals(puts.get(name(i)).get(), store.load(new SecretKey(project, name(i))).orElseThrow()
                     .lastVersionNumber(), "no put lost on " + name(i));
         }
-        RewrapReport again = repository.rewrap(PROJECT, null, RewrapListener.NONE);
+        RewrapReport again = repository.rewrap(project, null, RewrapListener.NONE);
         assertEquals(0, again.rewrapped(), "a second run finds everything under the primary");
     }
 
-    @Test
-    void aRewrapInterruptedByAFailureResumesAfterTheLastSecretItReported() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"memory", "h2", "pg"})
+    void aRewrapInterruptedByAFailureResumesAfterTheLastSecretItReported(String kind) throws Exception {
         int secrets = TestValues.soak() ? 250 : 25;
-        RewriteFailingStore store = new RewriteFailingStore(new InMemoryStageRepository());
+        RewriteFailingStore store = new RewriteFailingStore(store(kind));
         KeysetHandle old = KeyEncryptionKeys.generate();
         StageManager before = manager(EncryptingRepository.wrap(store, old));
         Map<String, SecretValue> written = new ConcurrentHashMap<>();
         for (int i = 0; i < secrets; i++) {
             SecretValue v = randomValue();
-            before.createSecret(PROJECT, name(i), v);
+            before.createSecret(project, name(i), v);
             written.put(name(i) + "/v1", v);
             clock.advance(Duration.ofSeconds(1));
             SecretValue w = randomValue();
-            written.put(name(i) + "/" + before.putVersion(PROJECT, name(i), w).id(), w);
+            written.put(name(i) + "/" + before.putVersion(project, name(i), w).id(), w);
         }
-        before.scheduleDeletion(PROJECT, name(3), 7); // pending deletion: re-wrapped too
+        before.scheduleDeletion(project, name(3), 7); // pending deletion: re-wrapped too
 
         KeysetHandle rotated = KeyEncryptionKeys.rotate(old);
         EncryptingRepository repository = EncryptingRepository.wrap(store, rotated);
         store.failRewrite(8);
         AtomicReference<RewrapReport> last = new AtomicReference<>();
         StoreException failure = assertThrows(StoreException.class,
-                () -> repository.rewrap(PROJECT, null, last::set));
+                () -> repository.rewrap(project, null, last::set));
         assertTrue(failure.getMessage().contains("injected"));
         assertEquals(7, last.get().secrets());
         assertEquals(14, last.get().rewrapped());
         assertEquals(name(6), last.get().lastSecretName());
 
         store.failRewrite(-1);
-        RewrapReport resumed = repository.rewrap(PROJECT, last.get().lastSecretName(), RewrapListener.NONE);
+        RewrapReport resumed = repository.rewrap(project, last.get().lastSecretName(), RewrapListener.NONE);
         assertTrue(resumed.complete());
         assertEquals(secrets - 7, resumed.secrets(), "the resumed run starts after the last reported secret");
         assertEquals(2L * (secrets - 7), resumed.rewrapped());
@@ -190,7 +219,7 @@ class RotationTest {
 
         StageManager newKeyOnly = manager(EncryptingRepository.wrap(store,
                 KeyEncryptionKeys.retire(rotated, old.getPrimary().getId())));
-        newKeyOnly.restoreSecret(PROJECT, name(3));
+        newKeyOnly.restoreSecret(project, name(3));
         assertEverythingReadable(newKeyOnly, secrets, written);
     }
 
@@ -198,12 +227,12 @@ class RotationTest {
     void withoutTheRewrapAValueUnderARetiredKeyIsAStoreFailureNamingTheKey() throws GeneralSecurityException {
         RewriteFailingStore store = new RewriteFailingStore(new InMemoryStageRepository());
         KeysetHandle old = KeyEncryptionKeys.generate();
-        manager(EncryptingRepository.wrap(store, old)).createSecret(PROJECT, "s", SecretValue.ofString("x"));
+        manager(EncryptingRepository.wrap(store, old)).createSecret(project, "s", SecretValue.ofString("x"));
         KeysetHandle rotated = KeyEncryptionKeys.rotate(old);
         StageManager newKeyOnly = manager(EncryptingRepository.wrap(store,
                 KeyEncryptionKeys.retire(rotated, old.getPrimary().getId())));
         io.secretstages.StageException e = assertThrows(io.secretstages.StageException.class,
-                () -> newKeyOnly.getVersion(PROJECT, "s", "latest"));
+                () -> newKeyOnly.getVersion(project, "s", "latest"));
         assertEquals(io.secretstages.ErrorCode.STORE_FAILURE, e.code());
         assertTrue(e.getMessage().contains(Integer.toUnsignedString(old.getPrimary().getId()))
                 || String.valueOf(e.getCause()).contains(Integer.toUnsignedString(old.getPrimary().getId())), e::toString);
