@@ -1,6 +1,7 @@
 /** stagectl: the command-line tool. */
 module io.secretstages.cli {
     requires io.secretstages.store.jdbc;
+    requires io.secretstages.encryption;
     requires info.picocli;
     requires java.logging;
 

@@ -1,0 +1,68 @@
+package io.secretstages.bench;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Runs {@link EncryptionBenchmark} (one fork per store, 5x1 s warm-up, 4x1 s measurement, 1 thread) on a PostgreSQL
+ * it starts (fsync off, as {@link BenchmarkSuite}'s {@code pg}) and prints the rows of RESULTS.md's encryption
+ * section: microseconds per operation and encrypted / plain throughput. {@code --quick} shortens every run;
+ * {@code --stores=memory,memory-encrypted} runs only those stores.
+ */
+public final class EncryptionBenchmarkRun {
+    private EncryptionBenchmarkRun() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = List.of(args).contains("--quick");
+        try (EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                .setServerConfig("fsync", "off").setServerConfig("synchronous_commit", "off")
+                .setServerConfig("full_page_writes", "off").start()) {
+            String url = pg.getJdbcUrl("postgres", "postgres");
+            OptionsBuilder o = new OptionsBuilder();
+            for (String arg : args) {
+                if (arg.startsWith("--stores=")) {
+                    o.param("store", arg.substring("--stores=".length()).split(","));
+                }
+            }
+            o.include(EncryptionBenchmark.class.getName() + "\\.(getLatest|putVersion)$")
+                    .forks(1).threads(1)
+                    .warmupIterations(quick ? 1 : 5).warmupTime(TimeValue.seconds(1))
+                    .measurementIterations(quick ? 2 : 4).measurementTime(TimeValue.seconds(1))
+                    .jvmArgsAppend("-Xmx2g", "-D" + Fixtures.PG_URL + "=" + url,
+                            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+            Map<String, double[]> scores = new TreeMap<>();
+            for (RunResult r : new Runner(o.build()).run()) {
+                String op = r.getParams().getBenchmark().replaceAll(".*\\.", "");
+                String store = r.getParams().getParam("store");
+                scores.put(op + " " + store, new double[]{r.getPrimaryResult().getScore(),
+                        r.getPrimaryResult().getScoreError()});
+            }
+            List<String> lines = new ArrayList<>();
+            lines.add("| operation | store | plain ops/s | encrypted ops/s | plain us/op | encrypted us/op "
+                    + "| added us/op | encrypted / plain |");
+            lines.add("|---|---|---|---|---|---|---|---|");
+            for (String op : List.of("putVersion", "getLatest")) {
+                for (String store : List.of("memory", "h2", "pg")) {
+                    double[] plain = scores.get(op + " " + store);
+                    double[] enc = scores.get(op + " " + store + "-encrypted");
+                    if (plain == null || enc == null) {
+                        continue;
+                    }
+                    lines.add(String.format("| %s | %s | %,.0f ± %,.0f | %,.0f ± %,.0f | %.2f | %.2f | %.2f | %.2fx |",
+                            op, store, plain[0], plain[1], enc[0], enc[1], 1e6 / plain[0], 1e6 / enc[0],
+                            1e6 / enc[0] - 1e6 / plain[0], enc[0] / plain[0]));
+                }
+            }
+            lines.forEach(System.out::println);
+        }
+    }
+}

@@ -1,0 +1,261 @@
+package io.secretstages.encryption;
+
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.aead.AeadConfig;
+import io.secretstages.SecretValue;
+import io.secretstages.spi.NewVersion;
+import io.secretstages.spi.SecretChange;
+import io.secretstages.spi.SecretKey;
+import io.secretstages.spi.SecretRecord;
+import io.secretstages.spi.SecretSnapshot;
+import io.secretstages.spi.StageLookup;
+import io.secretstages.spi.StageRepository;
+import io.secretstages.spi.StoreException;
+import io.secretstages.spi.VersionRecord;
+
+import java.security.GeneralSecurityException;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * A {@link StageRepository} that encrypts values at rest (docs/rules.md E1-E5) over any other store: every new version's
+ * value is sealed with its own fresh AES-256-GCM data key, wrapped by the key-encryption key, and bound to its place
+ * (project, secret, version, the secret's creation time); the store below only ever sees the sealed envelope, as a
+ * binary value. Metadata (names, stages, times, client tokens) is stored as it is.
+ *
+ * <pre>{@code
+ * KeysetHandle keyset = KeysetFiles.readCleartext(Path.of("/etc/app/stages-keyset.json"));
+ * StageRepository repository = EncryptingRepository.wrap(JdbcStageRepository.builder(dataSource).build(), keyset);
+ * StageManager stages = StageManager.builder().repository(repository).build();
+ * }</pre>
+ *
+ * <p>A value that fails to open (the key that wrapped it is gone, the bytes were tampered, or they were copied from
+ * another place) is a {@link StoreException}, which the manager reports as {@code STORE_FAILURE}: never another
+ * value (E3). Its message names the key id it needs and never a value or key.
+ *
+ * <p>Rotation (E4): give the repository a keyset with a new primary ({@link KeyEncryptionKeys#rotate}); new values
+ * are wrapped by it and values under the older keys still open. {@link #rewrap} then re-wraps every stored data key
+ * under the primary, so the old key can be removed ({@link KeyEncryptionKeys#retire}).
+ *
+ * <p>Every write and every value read carries the secret's creation time ({@code SecretChange.result()}, the
+ * snapshot given to {@code loadValue}), so sealing and opening cost no extra store read.
+ *
+ * <p>Thread-safe if the store below is.
+ */
+public final class EncryptingRepository implements StageRepository {
+    static {
+        try {
+            AeadConfig.register();
+        } catch (GeneralSecurityException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Re-reads of a secret a value read or a re-wrap makes when it meets a concurrent change. */
+    private static final int ATTEMPTS = 20;
+    /** Earlier than any deletion time: listing with it leaves no secret out. */
+    private static final Instant LIST_EVERYTHING = Instant.EPOCH;
+    private static final int PAGE = 100;
+
+    private final StageRepository store;
+    private final EnvelopeSealer sealer;
+
+    private EncryptingRepository(StageRepository store, EnvelopeSealer sealer) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.sealer = sealer;
+    }
+
+    /**
+     * Encrypts values in {@code store} with {@code keyEncryptionKey} wrapping the data keys. Envelopes record no
+     * key id (an {@link Aead} does not tell it), so a failure to open cannot name the key it needs and
+     * {@link #rewrap} re-wraps every value; prefer {@link #wrap(StageRepository, KeysetHandle)} for a keyset.
+     *
+     * @param store the store that keeps the envelopes
+     * @param keyEncryptionKey wraps and unwraps data keys: a keyset's primitive or a KMS key
+     * @return the encrypting repository
+     */
+    public static EncryptingRepository wrap(StageRepository store, Aead keyEncryptionKey) {
+        return new EncryptingRepository(store, new EnvelopeSealer(keyEncryptionKey, 0));
+    }
+
+    /**
+     * Encrypts values in {@code store} with the keyset's primary key wrapping the data keys; every key of the
+     * keyset unwraps. Envelopes record the primary's key id, so a failure to open names the key it needs and
+     * {@link #rewrap} skips values already wrapped by the primary.
+     *
+     * @param store the store that keeps the envelopes
+     * @param keyEncryptionKeyset an AEAD keyset, for example from {@link KeysetFiles}
+     * @return the encrypting repository
+     * @throws GeneralSecurityException if the keyset is not an AEAD keyset
+     */
+    public static EncryptingRepository wrap(StageRepository store, KeysetHandle keyEncryptionKeyset)
+            throws GeneralSecurityException {
+        Aead aead = keyEncryptionKeyset.getPrimitive(RegistryConfiguration.get(), Aead.class);
+        return new EncryptingRepository(store, new EnvelopeSealer(aead, keyEncryptionKeyset.getPrimary().getId()));
+    }
+
+    @Override
+    public Optional<SecretSnapshot> load(SecretKey key) {
+        return store.load(key);
+    }
+
+    @Override
+    public StageLookup loadStage(SecretKey key, String stageName) {
+        return store.loadStage(key, stageName);
+    }
+
+    @Override
+    public Optional<SecretValue> loadValue(SecretSnapshot snapshot, long versionNumber) {
+        Optional<SecretValue> stored = store.loadValue(snapshot, versionNumber);
+        if (stored.isEmpty()) {
+            return stored;
+        }
+        SecretKey key = snapshot.key();
+        return Optional.of(sealer.open(envelopeBytes(stored.get(), key, versionNumber),
+                place(key, versionNumber, snapshot.createTime())));
+    }
+
+    @Override
+    public OptionalLong apply(SecretChange change) {
+        if (change.newVersion().isEmpty()) {
+            return store.apply(change);
+        }
+        NewVersion plain = change.newVersion().get();
+        byte[] envelope = sealer.seal(plain.value(),
+                place(change.key(), plain.number(), change.result().createTime()));
+        NewVersion sealed = new NewVersion(plain.number(), plain.createTime(), SecretValue.ofBinary(envelope),
+                plain.clientToken(), plain.expireTime());
+        return store.apply(new SecretChange(change.base(), change.result(), Optional.of(sealed),
+                change.removedVersions(), change.detachedStages(), change.attachedStages(),
+                change.updatedVersions()));
+    }
+
+    @Override
+    public boolean delete(SecretSnapshot base) {
+        return store.delete(base);
+    }
+
+    /**
+     * Seals each new value (with a fresh data key) and replaces the stored ones under the revision check.
+     *
+     * @param base the snapshot the values were read with
+     * @param values the new plaintext values by version number
+     * @return the new revision, or empty if the secret changed
+     */
+    @Override
+    public OptionalLong rewriteValues(SecretSnapshot base, Map<Long, SecretValue> values) {
+        Map<Long, SecretValue> sealed = new HashMap<>();
+        values.forEach((n, v) -> sealed.put(n, SecretValue.ofBinary(
+                sealer.seal(v, place(base.key(), n, base.createTime())))));
+        return store.rewriteValues(base, sealed);
+    }
+
+    @Override
+    public List<SecretRecord> listSecrets(String projectId, String afterName, Instant activeAt, int limit) {
+        return store.listSecrets(projectId, afterName, activeAt, limit);
+    }
+
+    @Override
+    public List<SecretRecord> listDeletionsDue(Instant asOf, int limit) {
+        return store.listDeletionsDue(asOf, limit);
+    }
+
+    /**
+     * Re-wraps the data key of every stored version in a project under the key-encryption key's current primary
+     * (docs/rules.md E4), online: each secret is rewritten in one revision-guarded write, so a concurrent writer either
+     * comes first (and the secret is read again) or makes the rewrite lose its race (and it is done again); values
+     * themselves are not re-encrypted. Secrets are visited in name order, pending deletion included; the listener
+     * hears of each one, and a re-wrap that failed resumes from the last secret it reported.
+     *
+     * <p>Every repository that writes to the store must already use the keyset with the new primary, or its new
+     * versions stay wrapped by the old key. Re-running is safe: with a keyset, values already under the primary are
+     * skipped.
+     *
+     * @param projectId the project (the SPI lists no projects: call it for each)
+     * @param afterName resume after this secret name, or null to start at the first
+     * @param listener told of progress after each secret
+     * @return the counts, {@link RewrapReport#complete()} true
+     * @throws StoreException if the store failed, a data key did not unwrap (its key is no longer in the keyset),
+     *                        or a secret kept changing under the re-wrap
+     */
+    public RewrapReport rewrap(String projectId, String afterName, RewrapListener listener) {
+        Objects.requireNonNull(projectId, "projectId");
+        Objects.requireNonNull(listener, "listener");
+        long secrets = 0;
+        long rewrapped = 0;
+        long current = 0;
+        String after = afterName;
+        while (true) {
+            List<SecretRecord> page = store.listSecrets(projectId, after, LIST_EVERYTHING, PAGE);
+            for (SecretRecord record : page) {
+                long[] counts = rewrapSecret(record.key());
+                secrets++;
+                rewrapped += counts[0];
+                current += counts[1];
+                after = record.key().secretName();
+                listener.secretDone(new RewrapReport(projectId, secrets, rewrapped, current, after, false));
+            }
+            if (page.size() < PAGE) {
+                return new RewrapReport(projectId, secrets, rewrapped, current, after, true);
+            }
+        }
+    }
+
+    /** @return {versions re-wrapped, versions already current} */
+    private long[] rewrapSecret(SecretKey key) {
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            Optional<SecretSnapshot> loaded = store.load(key);
+            if (loaded.isEmpty()) {
+                return new long[]{0, 0};
+            }
+            SecretSnapshot snapshot = loaded.get();
+            Map<Long, SecretValue> values = new HashMap<>();
+            long current = 0;
+            boolean changed = false;
+            for (VersionRecord v : snapshot.versions()) {
+                Optional<SecretValue> stored = store.loadValue(snapshot, v.number());
+                if (stored.isEmpty()) {
+                    changed = true; // removed since the snapshot
+                    break;
+                }
+                Optional<byte[]> rewrappedEnvelope = sealer.rewrap(envelopeBytes(stored.get(), key, v.number()),
+                        place(key, v.number(), snapshot.createTime()));
+                if (rewrappedEnvelope.isPresent()) {
+                    values.put(v.number(), SecretValue.ofBinary(rewrappedEnvelope.get()));
+                } else {
+                    current++;
+                }
+            }
+            if (changed) {
+                continue;
+            }
+            if (values.isEmpty() || store.rewriteValues(snapshot, values).isPresent()) {
+                return new long[]{values.size(), current};
+            }
+        }
+        throw new StoreException("could not re-wrap " + key.projectId() + "/" + key.secretName() + ": it changed "
+                + ATTEMPTS + " times under the re-wrap");
+    }
+
+    private static ValuePlace place(SecretKey key, long versionNumber, Instant secretCreateTime) {
+        return new ValuePlace(key.projectId(), key.secretName(), versionNumber, secretCreateTime);
+    }
+
+    private static byte[] envelopeBytes(SecretValue stored, SecretKey key, long versionNumber) {
+        return stored.binary().orElseThrow(() -> new StoreException("could not decrypt the value of "
+                + key.projectId() + "/" + key.secretName() + "/v" + versionNumber
+                + ": it is stored as a string, not as an envelope (written without encryption?)"));
+    }
+
+    @Override
+    public String toString() {
+        return "EncryptingRepository[" + store + "]";
+    }
+}
