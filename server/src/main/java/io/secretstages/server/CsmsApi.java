@@ -143,7 +143,7 @@ public final class CsmsApi {
             ErrorCode code = e.code();
             return error(requestId, code.httpStatus(), code.errorCode(), e.getMessage());
         } catch (RuntimeException e) {
-            LOG.error("request {} failed unexpectedly: {}", requestId, e.getClass().getName());
+            LOG.error("request {} failed unexpectedly", requestId, e);
             return error(requestId, 500, ErrorCode.STORE_FAILURE.errorCode(), "internal error");
         }
     }

@@ -4,12 +4,12 @@ import io.secretstages.StageManager;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.GracefulHandler;
-import org.eclipse.jetty.util.BlockingArrayQueue;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -65,7 +65,7 @@ public final class CsmsServer implements AutoCloseable {
         private KeyStore keyStore;
         private char[] keyStorePassword;
         private int threads = 32;
-        private int queue = 1024;
+        private int maxConnections = 4096;
         private Duration idleTimeout = Duration.ofSeconds(30);
         private Duration bodyTimeout = Duration.ofSeconds(10);
         private Duration shutdownTimeout = Duration.ofSeconds(10);
@@ -144,15 +144,25 @@ public final class CsmsServer implements AutoCloseable {
 
         /**
          * @param threads the most threads serving requests (default 32; at least 8, Jetty keeps some for I/O)
-         * @param queued the most requests waiting for a thread (default 1024)
          * @return this builder
          */
-        public Builder threads(int threads, int queued) {
-            if (threads < 8 || queued < 1) {
-                throw new IllegalArgumentException("at least 8 threads and a queue of 1");
+        public Builder threads(int threads) {
+            if (threads < 8) {
+                throw new IllegalArgumentException("at least 8 threads");
             }
             this.threads = threads;
-            this.queue = queued;
+            return this;
+        }
+
+        /**
+         * @param maxConnections the most open connections (default 4096); past it, new ones wait to be accepted
+         * @return this builder
+         */
+        public Builder maxConnections(int maxConnections) {
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("at least one connection");
+            }
+            this.maxConnections = maxConnections;
             return this;
         }
 
@@ -185,8 +195,7 @@ public final class CsmsServer implements AutoCloseable {
         if (jetty != null) {
             throw new IllegalStateException("already started");
         }
-        QueuedThreadPool pool = new QueuedThreadPool(settings.threads, Math.min(8, settings.threads),
-                new BlockingArrayQueue<>(settings.queue));
+        QueuedThreadPool pool = new QueuedThreadPool(settings.threads, Math.min(8, settings.threads));
         pool.setName("csms-server");
         Server server = new Server(pool);
         HttpConfiguration http = new HttpConfiguration();
@@ -210,6 +219,7 @@ public final class CsmsServer implements AutoCloseable {
         connector.setIdleTimeout(settings.idleTimeout.toMillis());
         connector.setAcceptedTcpNoDelay(true);
         server.addConnector(connector);
+        server.addBean(new NetworkConnectionLimit(settings.maxConnections, connector));
         ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "csms-server-deadlines");
             t.setDaemon(true);

@@ -1,5 +1,6 @@
 package io.secretstages.server;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -58,7 +59,7 @@ record Route(Resource resource, String projectId, String secretName, String leaf
         if (raw.length < 4 || !s[3].equals("secrets")) {
             return new Route(Resource.UNKNOWN, project, null, null);
         }
-        List<String> rest = List.of(s).subList(4, s.length);
+        List<String> rest = Arrays.asList(s).subList(4, s.length);
         switch (rest.size()) {
             case 0:
                 return new Route(Resource.SECRETS, project, null, null);
