@@ -227,6 +227,7 @@ public final class CsmsServer implements AutoCloseable {
         });
         server.setHandler(new GracefulHandler(new JettyCsmsHandler(api, deadlines, settings.bodyTimeout)));
         server.setStopTimeout(settings.shutdownTimeout.toMillis());
+        server.setErrorHandler(new JsonErrorHandler());
         try {
             server.start();
         } catch (Exception e) {
