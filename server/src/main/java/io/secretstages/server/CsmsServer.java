@@ -9,7 +9,6 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -38,9 +37,12 @@ import java.util.concurrent.ScheduledExecutorService;
  * then stops.
  */
 public final class CsmsServer implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CsmsServer.class);
     private final Builder settings;
     private final CsmsApi api;
     private Server jetty;
+    private ServerConnector connector;
+    private JettyCsmsHandler handler;
     private ScheduledExecutorService timer;
     private URI endpoint;
 
@@ -225,8 +227,8 @@ public final class CsmsServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        server.setHandler(new GracefulHandler(new JettyCsmsHandler(api, deadlines, settings.bodyTimeout)));
-        server.setStopTimeout(settings.shutdownTimeout.toMillis());
+        JettyCsmsHandler handler = new JettyCsmsHandler(api, deadlines, settings.bodyTimeout);
+        server.setHandler(handler);
         server.setErrorHandler(new JsonErrorHandler());
         try {
             server.start();
@@ -240,6 +242,8 @@ public final class CsmsServer implements AutoCloseable {
             throw new IllegalStateException("cannot start the server on " + settings.host + ":" + settings.port, e);
         }
         jetty = server;
+        this.connector = connector;
+        this.handler = handler;
         timer = deadlines;
         String scheme = settings.keyStore != null ? "https" : "http";
         String hostPart = settings.host.contains(":") ? "[" + settings.host + "]" : settings.host;
@@ -263,8 +267,17 @@ public final class CsmsServer implements AutoCloseable {
         return api;
     }
 
+    private void stopNow() {
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("stopping the server", e);
+        }
+    }
+
     /**
-     * Stops accepting, waits for in-flight requests (up to the shutdown timeout), then stops. Idempotent.
+     * Stops accepting connections, answers new requests on open connections with 503, waits for the requests in
+     * flight to finish (up to the shutdown timeout), then stops. Idempotent.
      */
     @Override
     public synchronized void close() {
@@ -272,7 +285,14 @@ public final class CsmsServer implements AutoCloseable {
             return;
         }
         try {
+            connector.close(); // no new connections
+            if (!handler.drain(settings.shutdownTimeout)) {
+                LOG.warn("requests still in flight after {}; stopping anyway", settings.shutdownTimeout);
+            }
             jetty.stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopNow();
         } catch (Exception e) {
             throw new IllegalStateException("stopping the server", e);
         } finally {

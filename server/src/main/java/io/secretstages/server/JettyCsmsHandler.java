@@ -21,6 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Serves {@link CsmsApi} on Jetty's core API (no servlets). The body is read without holding a thread while it
@@ -44,9 +45,67 @@ final class JettyCsmsHandler extends Handler.Abstract {
         this.bodyTimeout = bodyTimeout;
     }
 
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Object idle = new Object();
+    private volatile boolean draining;
+
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        new Exchange(request, response, callback).start();
+        inFlight.incrementAndGet(); // before the draining check: close() either sees this request or refuses it
+        Callback counted = new Callback() {
+            @Override
+            public void succeeded() {
+                try {
+                    callback.succeeded();
+                } finally {
+                    finished();
+                }
+            }
+
+            @Override
+            public void failed(Throwable failure) {
+                try {
+                    callback.failed(failure);
+                } finally {
+                    finished();
+                }
+            }
+        };
+        Exchange exchange = new Exchange(request, response, counted);
+        if (draining) {
+            exchange.answer(CsmsApi.refusal(503, "HTTP.SERVICE_UNAVAILABLE", "the server is shutting down"), true);
+        } else {
+            exchange.start();
+        }
+        return true;
+    }
+
+    private void finished() {
+        if (inFlight.decrementAndGet() == 0) {
+            synchronized (idle) {
+                idle.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Refuses new requests (503) and waits for those in flight to finish.
+     *
+     * @param timeout how long to wait at most
+     * @return whether every request in flight finished in time
+     */
+    boolean drain(Duration timeout) throws InterruptedException {
+        draining = true;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (idle) {
+            while (inFlight.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(idle, left);
+            }
+        }
         return true;
     }
 

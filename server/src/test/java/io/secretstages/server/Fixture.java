@@ -48,6 +48,10 @@ final class Fixture implements AutoCloseable {
         return new Fixture(new InMemoryStageRepository(), extra);
     }
 
+    static Fixture over(StageRepository repository, java.util.function.UnaryOperator<CsmsServer.Builder> extra) {
+        return new Fixture(repository, extra);
+    }
+
     static Fixture h2() {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:mem:server-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
