@@ -2,6 +2,8 @@
 module io.secretstages.cli {
     requires io.secretstages.store.jdbc;
     requires info.picocli;
+    requires io.secretstages.server;
+    requires io.secretstages.store.memory;
 
     opens io.secretstages.cli to info.picocli;
 }

@@ -41,7 +41,7 @@ import java.util.concurrent.Callable;
                 Stagectl.GetVersion.class, Stagectl.ListVersions.class, Stagectl.GetStage.class,
                 Stagectl.UpdateStage.class, Stagectl.DeleteStage.class, Stagectl.ListStages.class,
                 Stagectl.DeleteSecret.class, Stagectl.DescribeSecret.class, Stagectl.ListSecrets.class,
-                Stagectl.ScheduleDeletion.class, Stagectl.RestoreSecret.class, Stagectl.PurgeExpired.class})
+                Stagectl.ScheduleDeletion.class, Stagectl.RestoreSecret.class, Stagectl.PurgeExpired.class, Serve.class})
 public final class Stagectl {
     static final int REFUSED = 4;
     static final int STORE_FAILED = 5;
