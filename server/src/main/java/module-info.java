@@ -1,4 +1,4 @@
-/** A CSMS-compatible HTTP server over a StageManager (SPEC S1-S9). */
+/** A CSMS-compatible HTTP server over a StageManager (docs/rules.md, S1-S9). */
 module io.secretstages.server {
     requires transitive io.secretstages.core;
     requires com.fasterxml.jackson.core;

@@ -21,7 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * A CSMS-compatible HTTP server (SPEC S1-S9) over a {@link StageManager}: programs using the provider's official SDK
+ * A CSMS-compatible HTTP server (docs/rules.md, S1-S9) over a {@link StageManager}: programs using the provider's official SDK
  * talk to it unchanged. It serves {@link CsmsApi} on Jetty (no servlets), on 127.0.0.1 unless told otherwise, over
  * http or, with a key store, https.
  *

@@ -116,6 +116,8 @@ final class JettyCsmsHandler extends Handler.Abstract {
         private final Callback callback;
         private final long started = System.nanoTime();
         private final AtomicBoolean answered = new AtomicBoolean();
+        /** Taken once: by the body deadline (408) or by the reader when the body is complete (or refused). */
+        private final AtomicBoolean bodySettled = new AtomicBoolean();
         private final ByteArrayOutputStream body = new ByteArrayOutputStream();
         private long dropped = -1; // -1: still under the cap; else bytes dropped since it was passed
         private ScheduledFuture<?> deadline;
@@ -132,8 +134,12 @@ final class JettyCsmsHandler extends Handler.Abstract {
                 tooLarge(); // declared far too large: answer at once, and close
                 return;
             }
-            deadline = timer.schedule(() -> answer(CsmsApi.refusal(408, "HTTP.REQUEST_TIMEOUT",
-                    "the request body did not arrive in time"), true), bodyTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            deadline = timer.schedule(() -> {
+                if (bodySettled.compareAndSet(false, true)) {
+                    answer(CsmsApi.refusal(408, "HTTP.REQUEST_TIMEOUT", "the request body did not arrive in time"),
+                            true);
+                }
+            }, bodyTimeout.toMillis(), TimeUnit.MILLISECONDS);
             run();
         }
 
@@ -147,6 +153,9 @@ final class JettyCsmsHandler extends Handler.Abstract {
                     return;
                 }
                 if (Content.Chunk.isFailure(chunk)) {
+                    if (!settle()) {
+                        return;
+                    }
                     answer(CsmsApi.refusal(400, "HTTP.BAD_REQUEST", "the request body could not be read"), true);
                     return;
                 }
@@ -165,19 +174,27 @@ final class JettyCsmsHandler extends Handler.Abstract {
                 }
                 boolean last = chunk.isLast();
                 chunk.release();
-                if (dropped > DRAIN_BYTES) {
-                    tooLarge();
-                    return;
-                }
-                if (last) {
+                if (dropped > DRAIN_BYTES || last) {
+                    if (!settle()) {
+                        return; // the deadline answered first
+                    }
                     if (dropped >= 0) {
                         tooLarge();
                     } else {
-                        answer(api.handle(csmsRequest()), false);
+                        answer(api.handle(csmsRequest()), false); // the deadline no longer applies
                     }
                     return;
                 }
             }
+        }
+
+        /** @return whether this reader, not the deadline, settles the body; cancels the deadline if so */
+        private boolean settle() {
+            if (!bodySettled.compareAndSet(false, true)) {
+                return false;
+            }
+            deadline.cancel(false);
+            return true;
         }
 
         private void tooLarge() {

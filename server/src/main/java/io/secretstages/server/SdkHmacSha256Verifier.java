@@ -91,7 +91,7 @@ final class SdkHmacSha256Verifier {
         return MessageDigest.isEqual(expected, given) ? auth.accessKey : null;
     }
 
-    /** The canonical request of CSMS-WIRE section 6; null when a signed header is missing. */
+    /** The canonical request the SDK signs (method, canonical URI and query, signed headers, body hash); null when a signed header is missing. */
     static String canonicalRequest(CsmsRequest request, List<String> signedHeaders, String bodyHash) {
         StringBuilder out = new StringBuilder(256);
         out.append(request.method()).append('\n');

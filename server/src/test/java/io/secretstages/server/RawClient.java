@@ -20,7 +20,7 @@ import java.util.Map;
 
 /**
  * Raw HTTP for what the SDK cannot send (java.net.http, one keep-alive client), with an optional SDK-HMAC-SHA256
- * signature computed the way CSMS-WIRE section 6 describes (the verifier passing the SDK's own vectors is checked in
+ * signature computed the way the SDK computes it (the verifier passing the SDK's own vectors is checked in
  * {@link SdkHmacSha256VerifierTest}; here the signature only gets a request past authentication). Test code.
  */
 final class RawClient {

@@ -15,7 +15,7 @@ import java.util.Optional;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * S4: the verifier against the SDK's own signatures (CSMS-WIRE section 9: the deterministic AKSKSigner vectors and
+ * S4: the verifier against the SDK's own signatures (the deterministic vectors of the SDK's AKSKSigner and
  * requests captured from the SDK), and every way a signature must fail.
  */
 class SdkHmacSha256VerifierTest {
