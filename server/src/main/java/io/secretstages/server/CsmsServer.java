@@ -44,7 +44,7 @@ public final class CsmsServer implements AutoCloseable {
     private ServerConnector connector;
     private JettyCsmsHandler handler;
     private ScheduledExecutorService timer;
-    private URI endpoint;
+    private volatile URI endpoint;
 
     private CsmsServer(Builder settings) {
         this.settings = settings;
@@ -255,11 +255,12 @@ public final class CsmsServer implements AutoCloseable {
      * @return the base URI clients call, for example {@code http://127.0.0.1:41234}
      * @throws IllegalStateException if not started
      */
-    public synchronized URI endpoint() {
-        if (endpoint == null) {
+    public URI endpoint() {
+        URI started = endpoint; // not synchronized: readable while close() drains
+        if (started == null) {
             throw new IllegalStateException("not started");
         }
-        return endpoint;
+        return started;
     }
 
     /** @return the transport-free API this server serves */
