@@ -4,6 +4,7 @@ module io.secretstages.cli {
     requires info.picocli;
     requires io.secretstages.server;
     requires io.secretstages.store.memory;
+    requires java.logging;
 
     opens io.secretstages.cli to info.picocli;
 }

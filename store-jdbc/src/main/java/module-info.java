@@ -1,4 +1,4 @@
-/** The JDBC store (H2, PostgreSQL). */
+/** The JDBC store (SQLite, H2, PostgreSQL). */
 module io.secretstages.store.jdbc {
     requires transitive io.secretstages.core;
     requires transitive java.sql;

@@ -36,7 +36,7 @@ public class BaselineBenchmark {
     }
 
     /** {@code map} for the in-memory baseline, else the database. */
-    @Param({"map", "h2", "pg", "pg-durable"})
+    @Param({"map", "h2", "sqlite", "pg", "pg-durable"})
     public String store;
     @Param({"1000"})
     public int secrets;

@@ -81,6 +81,8 @@ public final class BenchmarkSuite {
         run(map, 1, "1000", new String[]{"map"}, "hot", "random");
         run(all, 1, "1000", new String[]{"h2", "h2-cached"}, "hot", "random");
         run(jdbc, 1, "1000", new String[]{"h2"}, "hot", "random");
+        run(all, 1, "1000", new String[]{"sqlite"}, "hot", "random");
+        run(jdbc, 1, "1000", new String[]{"sqlite"}, "hot", "random");
         run(all, 1, "1000", new String[]{"pg", "pg-cached"}, "hot", "random");
         run(jdbc, 1, "1000", new String[]{"pg"}, "hot", "random");
         run(lib + "\\.(getStage|updateStage|putVersion)$", 1, "1000", new String[]{"pg-durable"}, "random");
@@ -178,7 +180,8 @@ public final class BenchmarkSuite {
                 .append(System.getProperty("java.vm.name")).append(")\n");
         sb.append("- JMH: 1 fork, ").append(quick ? "1x0.2 s warm-up, 1x0.2 s" : "5x1 s warm-up, 4x1 s")
                 .append(" measurement per row; throughput in operations per second over all threads.\n");
-        sb.append("- Stores: `memory` InMemoryStageRepository; `h2` JDBC on H2 in memory; `pg` JDBC on PostgreSQL on")
+        sb.append("- Stores: `memory` InMemoryStageRepository; `h2` JDBC on H2 in memory; `sqlite` JDBC on an SQLite")
+                .append(" file (WAL, synchronous=FULL: an fsync per commit); `pg` JDBC on PostgreSQL on")
                 .append(" loopback with **fsync=off, synchronous_commit=off** (as in the tests); `pg-durable` with")
                 .append(" **fsync=on, synchronous_commit=on**; `-cached` = the manager's Caffeine cache (1 s staleness,")
                 .append(" statistics not recorded: the default).")
@@ -268,7 +271,7 @@ public final class BenchmarkSuite {
                 }
             }
         }
-        for (String store : new String[]{"h2", "pg", "pg-durable"}) {
+        for (String store : new String[]{"h2", "sqlite", "pg", "pg-durable"}) {
             for (int secrets : new int[]{1000, 100_000}) {
                 for (String access : new String[]{"hot", "random"}) {
                     for (int threads : new int[]{1, 2}) {

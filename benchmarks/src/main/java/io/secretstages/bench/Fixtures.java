@@ -6,10 +6,12 @@ import io.secretstages.CacheSettings;
 import io.secretstages.SecretValue;
 import io.secretstages.StageManager;
 import io.secretstages.spi.StageRepository;
+import io.secretstages.store.jdbc.DurableJdbcUrl;
 import io.secretstages.store.jdbc.JdbcStageRepository;
 import io.secretstages.store.memory.InMemoryStageRepository;
 
 import javax.sql.DataSource;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,6 +31,7 @@ final class Fixtures {
     static final int PUT_SECRETS = 1_000;
     static final String PG_URL = "bench.pg.url";
     static final String PG_DURABLE_URL = "bench.pgDurable.url";
+    static final String SQLITE_FILE = "bench.sqlite.file";
 
     private Fixtures() {
     }
@@ -69,8 +72,10 @@ final class Fixtures {
     static HikariDataSource pool(String url, int size) {
         HikariConfig c = new HikariConfig();
         c.setJdbcUrl(url);
-        c.setUsername(url.startsWith("jdbc:h2") ? "sa" : "postgres");
-        c.setPassword(url.startsWith("jdbc:h2") ? "" : "postgres");
+        if (!url.startsWith("jdbc:sqlite")) {
+            c.setUsername(url.startsWith("jdbc:h2") ? "sa" : "postgres");
+            c.setPassword(url.startsWith("jdbc:h2") ? "" : "postgres");
+        }
         c.setMaximumPoolSize(size);
         c.setMinimumIdle(size);
         return new HikariDataSource(c);
@@ -96,6 +101,11 @@ final class Fixtures {
     static String url(String store) {
         if (store.startsWith("h2")) {
             return "jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1";
+        }
+        if (store.startsWith("sqlite")) { // a file, as SQLite is used: WAL, synchronous=FULL (an fsync per commit)
+            String file = System.getProperty(SQLITE_FILE,
+                    Path.of(System.getProperty("java.io.tmpdir"), "secretstages-bench.db").toString());
+            return DurableJdbcUrl.of("jdbc:sqlite:" + file);
         }
         String url = System.getProperty(store.startsWith("pg-durable") ? PG_DURABLE_URL : PG_URL);
         if (url == null) {

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @State(Scope.Benchmark)
 public class LibraryBenchmark {
-    @Param({"memory", "memory-cached", "h2", "h2-cached", "pg", "pg-cached", "pg-durable"})
+    @Param({"memory", "memory-cached", "h2", "h2-cached", "sqlite", "pg", "pg-cached", "pg-durable"})
     public String store;
     @Param({"1000"})
     public int secrets;

@@ -20,7 +20,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code stagectl serve}: a CSMS-compatible HTTP server (the provider's SDK talks to it) over the JDBC database of
- * {@code --jdbc-url}, or over memory with {@code --in-memory}. Credentials come from a file, never from the command
+ * {@code --jdbc-url} (its schema made by {@code init-schema}), or over memory with {@code --in-memory}. Credentials come from a file, never from the command
  * line; so does the key store's password. Prints the endpoint, then serves until stopped (Ctrl-C or SIGTERM: the
  * requests in flight finish first).
  *
@@ -55,7 +55,7 @@ final class Serve implements java.util.concurrent.Callable<Integer> {
     public Integer call() throws Exception {
         StageManager manager = inMemory
                 ? StageManager.builder().repository(new InMemoryStageRepository()).build()
-                : root.manager(true);
+                : StageManager.builder().repository(root.repository(false)).build(); // no command deadline: it serves
         CsmsServer.Builder builder = CsmsServer.builder(manager).port(port).host(host);
         int count = readCredentials(builder);
         if (count == 0) {
@@ -78,7 +78,7 @@ final class Serve implements java.util.concurrent.Callable<Integer> {
         }, "stagectl-serve-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         spec.commandLine().getOut().println("Serving CSMS at " + server.endpoint() + " (" + count
-                + " credentials; " + (inMemory ? "in memory" : root.jdbcUrl) + ")");
+                + " credentials; " + (inMemory ? "in memory" : JdbcUrl.parse(root.jdbcUrl).redacted()) + ")");
         spec.commandLine().getOut().flush();
         try {
             stopped.await();

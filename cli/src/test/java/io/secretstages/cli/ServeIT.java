@@ -37,6 +37,11 @@ class ServeIT {
         Path credentials = dir.resolve("credentials");
         Files.writeString(credentials, "# ak ACCESS_KEY SECRET_KEY projects\nak my-ak my-sk my-project\n");
         String url = "--jdbc-url=jdbc:h2:file:" + dir.resolve("db").toAbsolutePath();
+        Process init = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
+                System.getProperty("stagectl.jar", "target/stagectl.jar"), "init-schema", url))
+                .redirectErrorStream(true).start();
+        assertTrue(init.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, init.exitValue(), new String(init.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
         Process server = serve(url, credentials);
         try {
             String endpoint = endpoint(server);

@@ -10,7 +10,8 @@ import java.util.logging.Logger;
 
 /**
  * A minimal {@link DataSource} over {@link DriverManager}: a new connection per call, no pool. For tools and demos;
- * a server should use a pool (HikariCP or its container's).
+ * a server should use a pool (HikariCP or its container's). The URL is completed by {@link DurableJdbcUrl#of} (an
+ * embedded database is opened so that an acknowledged commit survives a process crash).
  */
 public final class DriverManagerDataSource implements DataSource {
     private final String url;
@@ -18,12 +19,12 @@ public final class DriverManagerDataSource implements DataSource {
     private final String password;
 
     /**
-     * @param url the JDBC URL
+     * @param url the JDBC URL ({@link DurableJdbcUrl#of} is applied to it)
      * @param user the user, or null
      * @param password the password, or null
      */
     public DriverManagerDataSource(String url, String user, String password) {
-        this.url = url;
+        this.url = DurableJdbcUrl.of(url);
         this.user = user;
         this.password = password;
     }

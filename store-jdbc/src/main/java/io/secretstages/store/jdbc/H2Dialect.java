@@ -1,6 +1,9 @@
 package io.secretstages.store.jdbc;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
  * H2 2.x: {@code MERGE ... KEY} for the upsert; lock timeouts and concurrent-update errors are lost races. H2 compares
@@ -20,6 +23,30 @@ final class H2Dialect extends SqlDialect {
     String upsertStage(String table) {
         return "MERGE INTO " + table + " (project_id, secret_name, stage_name, version_number, update_time)"
                 + " KEY (project_id, secret_name, stage_name) VALUES (?, ?, ?, ?, ?)";
+    }
+
+    /**
+     * A database with a file (not {@code mem:}) and a {@code WRITE_DELAY} above 0 acknowledges commits that only
+     * reach the file later: a process crash loses them (issue 12 measured it).
+     */
+    @Override
+    String durabilityProblem(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            String path;
+            try (ResultSet rs = st.executeQuery("SELECT DATABASE_PATH()")) {
+                path = rs.next() ? rs.getString(1) : null;
+            }
+            if (path == null) {
+                return null; // in memory: nothing to keep
+            }
+            try (ResultSet rs = st.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
+                    + " WHERE SETTING_NAME = 'WRITE_DELAY'")) {
+                int delay = rs.next() ? Integer.parseInt(rs.getString(1).trim()) : 0;
+                return delay <= 0 ? null : "the H2 file database acknowledges a commit up to " + delay + " ms before"
+                        + " it writes it (WRITE_DELAY=" + delay + "): a crash of the process loses those commits;"
+                        + " add ;WRITE_DELAY=0 to its URL (DurableJdbcUrl.of does)";
+            }
+        }
     }
 
     @Override

@@ -22,7 +22,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -31,16 +33,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 
 /**
- * A {@link StageRepository} over plain JDBC: H2 (the embedded default) and PostgreSQL, detected from the connection.
+ * A {@link StageRepository} over plain JDBC: SQLite (the embedded default), H2 and PostgreSQL, detected from the
+ * connection.
  * Safe for any number of repositories, in one JVM or many, over one database: the database is the only coordination.
  *
  * <p><b>Schema.</b> Three tables ({@code ss_secrets} with a revision, create and deletion times (R8),
  * {@code ss_versions} with values written once,
- * {@code ss_stages}); the DDL ships as classpath resources {@code /io/secretstages/store/jdbc/schema-h2.sql} and
- * {@code schema-postgresql.sql}. Apply it with your migration tool, or let {@link Builder#initializeSchema(boolean)}
+ * {@code ss_stages}); the DDL ships as classpath resources {@code /io/secretstages/store/jdbc/schema-h2.sql},
+ * {@code schema-sqlite.sql} and {@code schema-postgresql.sql}. Apply it with your migration tool, or let {@link Builder#initializeSchema(boolean)}
  * apply it (idempotently) at build time.
  *
  * <p><b>Transactions.</b> Every write is one transaction that starts with a compare-and-set on the secret's revision
@@ -57,20 +61,39 @@ import java.util.regex.Pattern;
  * version is the revision update, the version insert, one batch of stage rows and the commit, plus one batch of
  * deletes at the version limit. On H2 (in-process, no network) stage moves take the general transaction. All
  * statements are constant prepared statements.
+ *
+ * <p><b>Durability.</b> {@link Builder#build()} refuses an embedded database that can lose a commit it acknowledged
+ * when the process crashes (an H2 file with {@code WRITE_DELAY} above 0, H2's default; an SQLite file not in WAL mode
+ * with {@code synchronous=FULL}), unless {@link Builder#allowDelayedWrites(boolean)}; open one with
+ * {@link DurableJdbcUrl}. <b>Deadlines.</b> Every statement has a {@linkplain Builder#statementTimeout timeout} and
+ * every connection a {@linkplain Builder#networkTimeout network timeout} (10 s each by default); a failure after a
+ * commit was sent is a {@link StoreException} whose {@link StoreException#ambiguous()} is true.
  */
 public final class JdbcStageRepository implements StageRepository {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcStageRepository.class);
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,39}");
     private static final String DEFAULT_PREFIX = "ss_";
 
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    /** Runs a driver's abort of a timed-out connection on the driver's own thread. */
+    private static final Executor ON_DRIVER_THREAD = Runnable::run;
+
     private final DataSource dataSource;
     private final SqlDialect dialect;
     private final Statements sql;
+    private final int statementTimeoutSeconds;
+    private final int networkTimeoutMillis;
+    /** Set when the driver has no network timeout (in-process databases: H2 embedded, SQLite). */
+    private volatile boolean networkTimeoutUnsupported;
 
-    private JdbcStageRepository(DataSource dataSource, SqlDialect dialect, String prefix) {
+    private JdbcStageRepository(DataSource dataSource, SqlDialect dialect, String prefix, Duration statementTimeout,
+                                Duration networkTimeout) {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.sql = new Statements(prefix, dialect);
+        this.statementTimeoutSeconds = (int) Math.min(Integer.MAX_VALUE,
+                (statementTimeout.toMillis() + 999) / 1000);
+        this.networkTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, networkTimeout.toMillis());
     }
 
     /**
@@ -87,6 +110,9 @@ public final class JdbcStageRepository implements StageRepository {
         private boolean initializeSchema;
         private String tablePrefix = DEFAULT_PREFIX;
         private SqlDialect dialect;
+        private boolean allowDelayedWrites;
+        private Duration statementTimeout = DEFAULT_TIMEOUT;
+        private Duration networkTimeout = DEFAULT_TIMEOUT;
 
         private Builder(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -126,20 +152,112 @@ public final class JdbcStageRepository implements StageRepository {
         }
 
         /**
+         * The longest one SQL statement may run ({@link Statement#setQueryTimeout}, whole seconds, rounded up): past
+         * it the driver asks the database to cancel the statement, and the call fails with a
+         * {@link StoreException} that left no trace (a cancelled statement is rolled back). It bounds a statement
+         * that runs or waits for a lock too long, on a database that still answers; it cannot bound a wait for a
+         * database that has gone silent (that is {@link #networkTimeout}). Zero: no limit. Default 10 s.
+         *
+         * @param timeout the limit, zero or positive
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder statementTimeout(Duration timeout) {
+            this.statementTimeout = nonNegative(timeout, "statementTimeout");
+            return this;
+        }
+
+        /**
+         * The longest the store waits for the database to answer on a connection
+         * ({@link Connection#setNetworkTimeout}, set on each connection it takes from the data source and put back
+         * as it was before the connection is returned): past it the driver closes the connection and the call fails
+         * with a {@link StoreException}, {@linkplain StoreException#ambiguous() ambiguous} if it was waiting for a
+         * commit. It bounds a database or network that has gone silent (a server frozen, a firewall dropping
+         * packets). Keep it at or above {@link #statementTimeout}, so that a slow statement is cancelled first. In
+         * process databases (H2 embedded, SQLite) have no network and ignore it. It does not bound taking a
+         * connection from the pool: that is the pool's own timeout (HikariCP's {@code connectionTimeout}). Zero: no
+         * limit. Default 10 s.
+         *
+         * @param timeout the limit, zero or positive
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder networkTimeout(Duration timeout) {
+            this.networkTimeout = nonNegative(timeout, "networkTimeout");
+            return this;
+        }
+
+        private static Duration nonNegative(Duration timeout, String name) {
+            if (timeout == null || timeout.isNegative()) {
+                throw new IllegalArgumentException(name + " must be zero or positive: " + timeout);
+            }
+            return timeout;
+        }
+
+        /**
+         * Whether {@link #build()} accepts a database that can lose acknowledged commits when the process crashes: an
+         * H2 file database with a {@code WRITE_DELAY} above 0 (H2's default is 500 ms), an SQLite file not in WAL
+         * mode with {@code synchronous=FULL}. Default false: {@link #build()} refuses such a database, naming the
+         * fix ({@link DurableJdbcUrl#of} applied to its URL). True logs the same text as a WARN and goes on: for
+         * throwaway data only, since every change acknowledged in the delay window is gone after a crash (I6 in
+         * docs/rules.md).
+         * With a {@link #dialect} set as well, {@link #build()} makes no connection and checks nothing.
+         *
+         * @param allow whether to accept such a database
+         * @return this builder
+         */
+        public Builder allowDelayedWrites(boolean allow) {
+            this.allowDelayedWrites = allow;
+            return this;
+        }
+
+        /** What one connection at build time told: the dialect, and what can lose commits (null: nothing). */
+        private record Inspection(SqlDialect dialect, String problem) {
+        }
+
+        private Inspection inspect(SqlDialect given) {
+            SqlDialect d = given;
+            try (Connection c = dataSource.getConnection()) {
+                if (d == null) {
+                    d = SqlDialect.forProduct(c.getMetaData().getDatabaseProductName());
+                }
+                String problem = d.durabilityProblem(c);
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                }
+                return new Inspection(d, problem);
+            } catch (SQLException e) {
+                throw new StoreException(d == null ? "cannot detect the database product"
+                        : "cannot check the " + d.name() + " database's durability settings", e);
+            }
+        }
+
+        /**
+         * Detects the dialect (unless set), checks that the database keeps what it acknowledged (see
+         * {@link #allowDelayedWrites(boolean)}), and applies the schema if asked.
+         *
          * @return the repository
-         * @throws StoreException if the database cannot be reached (to detect the dialect or create the schema)
+         * @throws StoreException if the database cannot be reached (to detect the dialect or create the schema), or
+         *                        can lose acknowledged commits and {@link #allowDelayedWrites(boolean)} was not set
          * @throws IllegalArgumentException if the database is not supported and no dialect was set
          */
         public JdbcStageRepository build() {
             SqlDialect d = dialect;
-            if (d == null) {
-                try (Connection c = dataSource.getConnection()) {
-                    d = SqlDialect.forProduct(c.getMetaData().getDatabaseProductName());
-                } catch (SQLException e) {
-                    throw new StoreException("cannot detect the database product", e);
-                }
+            String problem = null;
+            if (d == null || !allowDelayedWrites) { // both set: taken on trust, build() connects to nothing
+                Inspection found = inspect(d);
+                d = found.dialect();
+                problem = found.problem();
             }
-            JdbcStageRepository repository = new JdbcStageRepository(dataSource, d, tablePrefix);
+            if (problem != null) {
+                if (!allowDelayedWrites) {
+                    throw new StoreException("refusing a database that can lose acknowledged writes: " + problem
+                            + " (or accept it with JdbcStageRepository.Builder.allowDelayedWrites(true))");
+                }
+                LOG.warn("this database can lose acknowledged writes: {}", problem);
+            }
+            JdbcStageRepository repository = new JdbcStageRepository(dataSource, d, tablePrefix, statementTimeout,
+                    networkTimeout);
             if (initializeSchema) {
                 repository.initializeSchema(tablePrefix);
             }
@@ -237,9 +355,11 @@ public final class JdbcStageRepository implements StageRepository {
 
     /** The one read template: connection, one query, end the read transaction if auto-commit is off, close. */
     private <T> T query(String what, String statement, Parameters parameters, Rows<T> rows) {
-        try (Connection c = dataSource.getConnection()) {
+        Connection c = connect(what);
+        int previousTimeout = setNetworkTimeout(c);
+        try {
             T result;
-            try (PreparedStatement ps = c.prepareStatement(statement)) {
+            try (PreparedStatement ps = prepare(c, statement)) {
                 parameters.bind(ps);
                 try (ResultSet rs = ps.executeQuery()) {
                     result = rows.read(rs);
@@ -250,8 +370,60 @@ public final class JdbcStageRepository implements StageRepository {
             }
             return result;
         } catch (SQLException e) {
-            throw failure(what, e);
+            throw failure(what, e, false);
+        } finally {
+            release(c, previousTimeout);
         }
+    }
+
+    private Connection connect(String what) {
+        try {
+            return dataSource.getConnection();
+        } catch (SQLException e) {
+            throw failure(what + " (no connection)", e, false);
+        }
+    }
+
+    /** @return the connection's network timeout before, or -1 if it was left alone */
+    private int setNetworkTimeout(Connection c) {
+        if (networkTimeoutMillis == 0 || networkTimeoutUnsupported) {
+            return -1;
+        }
+        try {
+            int previous = c.getNetworkTimeout();
+            c.setNetworkTimeout(ON_DRIVER_THREAD, networkTimeoutMillis);
+            return previous;
+        } catch (SQLFeatureNotSupportedException e) {
+            networkTimeoutUnsupported = true;
+            LOG.debug("the JDBC driver has no network timeout ({}): calls are bounded by the statement timeout",
+                    dialect.name());
+            return -1;
+        } catch (SQLException e) {
+            LOG.debug("could not set the network timeout", e);
+            return -1;
+        }
+    }
+
+    /** Puts the network timeout back as it was and closes: the outcome is decided, a failure here changes nothing. */
+    private static void release(Connection c, int previousTimeout) {
+        if (previousTimeout >= 0) {
+            try {
+                if (!c.isClosed()) {
+                    c.setNetworkTimeout(ON_DRIVER_THREAD, previousTimeout);
+                }
+            } catch (SQLException e) {
+                LOG.debug("could not restore the network timeout", e);
+            }
+        }
+        closeQuietly(c);
+    }
+
+    private PreparedStatement prepare(Connection c, String statement) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(statement);
+        if (statementTimeoutSeconds > 0) {
+            ps.setQueryTimeout(statementTimeoutSeconds);
+        }
+        return ps;
     }
 
     // ------------------------------------------------------------------ writes
@@ -269,7 +441,7 @@ public final class JdbcStageRepository implements StageRepository {
             SecretKey key = change.key();
             long newNumber = change.newVersion().map(NewVersion::number).orElse(0L);
             if (change.creates()) {
-                try (PreparedStatement ps = c.prepareStatement(sql.insertSecret)) {
+                try (PreparedStatement ps = prepare(c, sql.insertSecret)) {
                     bindKey(ps, key);
                     ps.setLong(3, newNumber);
                     ps.setLong(4, change.newVersion().orElseThrow().createTime().toEpochMilli());
@@ -285,7 +457,7 @@ public final class JdbcStageRepository implements StageRepository {
             }
             if (change.newVersion().isPresent()) {
                 NewVersion v = change.newVersion().get();
-                try (PreparedStatement ps = c.prepareStatement(sql.insertVersion)) {
+                try (PreparedStatement ps = prepare(c, sql.insertVersion)) {
                     bindKey(ps, key);
                     ps.setLong(3, v.number());
                     ps.setLong(4, v.createTime().toEpochMilli());
@@ -313,7 +485,7 @@ public final class JdbcStageRepository implements StageRepository {
                 return false;
             }
             for (String statement : List.of(sql.deleteAllStages, sql.deleteAllVersions, sql.deleteSecret)) {
-                try (PreparedStatement ps = c.prepareStatement(statement)) {
+                try (PreparedStatement ps = prepare(c, statement)) {
                     bindKey(ps, key);
                     ps.executeUpdate();
                 }
@@ -325,7 +497,7 @@ public final class JdbcStageRepository implements StageRepository {
     @Override
     public boolean setDeletionTime(SecretKey key, long expectedRevision, Instant deletionTime) {
         return inTransaction("set a deletion time", c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql.setDeletionTime)) {
+            try (PreparedStatement ps = prepare(c, sql.setDeletionTime)) {
                 if (deletionTime == null) {
                     ps.setNull(1, java.sql.Types.BIGINT);
                 } else {
@@ -374,17 +546,14 @@ public final class JdbcStageRepository implements StageRepository {
      * revision matched, since the plan attaches or detaches at least one stage.
      */
     private boolean applyInOneStatement(SecretChange change, String statement) {
-        Connection c;
-        try {
-            c = dataSource.getConnection();
-        } catch (SQLException e) {
-            throw failure("apply a change (no connection)", e);
-        }
+        Connection c = connect("apply a change");
+        int previousTimeout = setNetworkTimeout(c);
         boolean autoCommit = true;
+        boolean commitSent = false;
         try {
             autoCommit = c.getAutoCommit();
             boolean applied;
-            try (PreparedStatement ps = c.prepareStatement(statement)) {
+            try (PreparedStatement ps = prepare(c, statement)) {
                 bindKey(ps, change.key());
                 ps.setLong(3, change.expectedRevision());
                 if (change.detachedStages().isEmpty()) {
@@ -403,10 +572,12 @@ public final class JdbcStageRepository implements StageRepository {
                 } else {
                     ps.setArray(4, c.createArrayOf("varchar", change.detachedStages().toArray(new String[0])));
                 }
+                commitSent = autoCommit; // on auto-commit the statement is its own commit
                 applied = ps.executeUpdate() > 0;
             }
             if (!autoCommit) {
                 if (applied) {
+                    commitSent = true;
                     c.commit();
                 } else {
                     c.rollback();
@@ -420,10 +591,21 @@ public final class JdbcStageRepository implements StageRepository {
             if (dialect.isLostRace(e)) {
                 return false;
             }
-            throw failure("apply a change", e);
+            throw failure("apply a change", e, commitSent && outcomeUnknown(e));
         } finally {
-            closeQuietly(c); // the outcome is decided: a failing close must not turn a commit into an error
+            release(c, previousTimeout); // the outcome is decided: a failing close must not turn it into an error
         }
+    }
+
+    /**
+     * @return whether a failure of a commit (or of an auto-commit statement) leaves its outcome unknown: the
+     *         connection failed (SQLState class 08, or none) while the answer was awaited. A statement the database
+     *         refused or cancelled (it answered) was rolled back.
+     */
+    private static boolean outcomeUnknown(SQLException e) {
+        String state = e.getSQLState();
+        return state == null || state.startsWith("08") || e instanceof java.sql.SQLRecoverableException
+                || e instanceof java.sql.SQLTimeoutException && !"57014".equals(state);
     }
 
     private static void closeQuietly(Connection c) {
@@ -437,7 +619,7 @@ public final class JdbcStageRepository implements StageRepository {
     /** The revision check: bumps the revision (and the last version number) only if it is still the expected one. */
     private boolean compareAndSet(Connection c, SecretKey key, long expectedRevision, long newVersionNumber)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql.casSecret)) {
+        try (PreparedStatement ps = prepare(c, sql.casSecret)) {
             ps.setLong(1, newVersionNumber);
             ps.setString(2, key.projectId());
             ps.setString(3, key.secretName());
@@ -462,12 +644,12 @@ public final class JdbcStageRepository implements StageRepository {
     }
 
     /** One statement per row, sent as one batch (one round trip); nothing is sent for no rows. */
-    private static <T> void batch(Connection c, String statement, SecretKey key, Collection<T> rows,
+    private <T> void batch(Connection c, String statement, SecretKey key, Collection<T> rows,
                                   RowBinder<T> binder) throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement(statement)) {
+        try (PreparedStatement ps = prepare(c, statement)) {
             for (T row : rows) {
                 bindKey(ps, key);
                 binder.bind(ps, row);
@@ -488,13 +670,10 @@ public final class JdbcStageRepository implements StageRepository {
 
     /** Connection, transaction, work, commit or rollback, restore auto-commit, close: the one write template. */
     private boolean inTransaction(String what, Work work) {
-        Connection c;
-        try {
-            c = dataSource.getConnection();
-        } catch (SQLException e) {
-            throw failure(what + " (no connection)", e);
-        }
+        Connection c = connect(what);
+        int previousTimeout = setNetworkTimeout(c);
         boolean autoCommit = true;
+        boolean commitSent = false;
         try {
             autoCommit = c.getAutoCommit();
             if (autoCommit) {
@@ -502,6 +681,7 @@ public final class JdbcStageRepository implements StageRepository {
             }
             boolean applied = work.run(c);
             if (applied) {
+                commitSent = true;
                 c.commit();
             } else {
                 c.rollback();
@@ -513,7 +693,8 @@ public final class JdbcStageRepository implements StageRepository {
                 LOG.debug("lost a race in the database ({}), will retry", e.getSQLState());
                 return false;
             }
-            throw failure(what, e);
+            // before the commit a lost connection rolls the transaction back; during it, nobody knows
+            throw failure(what, e, commitSent && outcomeUnknown(e));
         } catch (RuntimeException | Error e) {
             rollbackQuietly(c, e);
             throw e;
@@ -525,7 +706,7 @@ public final class JdbcStageRepository implements StageRepository {
             } catch (SQLException e) {
                 LOG.debug("could not restore auto-commit", e);
             }
-            closeQuietly(c);
+            release(c, previousTimeout);
         }
     }
 
@@ -537,9 +718,9 @@ public final class JdbcStageRepository implements StageRepository {
         }
     }
 
-    private static StoreException failure(String what, SQLException e) {
-        return new StoreException("JDBC store failed to " + what + " (SQLState " + e.getSQLState() + ", error code "
-                + e.getErrorCode() + ")", e);
+    private static StoreException failure(String what, SQLException e, boolean ambiguous) {
+        return new StoreException("JDBC store failed to " + what + (ambiguous ? ", outcome unknown" : "")
+                + " (SQLState " + e.getSQLState() + ", error code " + e.getErrorCode() + ")", e, ambiguous);
     }
 
     // ------------------------------------------------------------------ schema

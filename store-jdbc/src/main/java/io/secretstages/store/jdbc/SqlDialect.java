@@ -1,5 +1,6 @@
 package io.secretstages.store.jdbc;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Locale;
 
@@ -9,10 +10,12 @@ import java.util.Locale;
  * MariaDB by a subclass of a few lines). Detected from the connection's metadata unless set on the builder.
  */
 public abstract class SqlDialect {
-    /** H2 2.x, the embedded default. */
+    /** H2 2.x. */
     public static final SqlDialect H2 = new H2Dialect();
     /** PostgreSQL 12 or later. */
     public static final SqlDialect POSTGRESQL = new PostgresDialect();
+    /** SQLite 3.35 or later (xerial sqlite-jdbc), in WAL mode. */
+    public static final SqlDialect SQLITE = new SqliteDialect();
 
     SqlDialect() {
     }
@@ -60,6 +63,27 @@ public abstract class SqlDialect {
         return column;
     }
 
+    /**
+     * @param a an SQL expression
+     * @param b another
+     * @return the larger of the two, as an SQL expression
+     */
+    String greatest(String a, String b) {
+        return "GREATEST(" + a + ", " + b + ")";
+    }
+
+    /**
+     * Checks, at start-up, whether the database behind a connection can lose a commit it acknowledged when the
+     * process crashes (or, for SQLite, is set up without its foreign keys).
+     *
+     * @param c a connection of the store's data source
+     * @return what is wrong and how to fix it, or null if nothing is
+     * @throws SQLException if the check cannot be made
+     */
+    String durabilityProblem(Connection c) throws SQLException {
+        return null;
+    }
+
     /** @return a statement run first in the schema transaction to serialise concurrent initialisation, or null */
     String schemaLock() {
         return null;
@@ -89,8 +113,11 @@ public abstract class SqlDialect {
         if (p.equals("postgresql")) {
             return POSTGRESQL;
         }
+        if (p.equals("sqlite")) {
+            return SQLITE;
+        }
         throw new IllegalArgumentException("no SQL dialect for database product '" + productName
-                + "'; supported: H2, PostgreSQL (set one with JdbcStageRepository.Builder.dialect)");
+                + "'; supported: H2, PostgreSQL, SQLite (set one with JdbcStageRepository.Builder.dialect)");
     }
 
     @Override

@@ -50,7 +50,8 @@ final class Statements {
         loadValue = "SELECT is_string, secret_value FROM " + versions + " WHERE " + key + " AND version_number = ?";
         insertSecret = "INSERT INTO " + secrets + " (project_id, secret_name, revision, last_version, create_time)"
                 + " VALUES (?, ?, 1, ?, ?)";
-        casSecret = "UPDATE " + secrets + " SET revision = revision + 1, last_version = GREATEST(last_version, ?) WHERE " + key
+        casSecret = "UPDATE " + secrets + " SET revision = revision + 1, last_version = "
+                + dialect.greatest("last_version", "?") + " WHERE " + key
                 + " AND revision = ?";
         insertVersion = "INSERT INTO " + versions
                 + " (project_id, secret_name, version_number, create_time, is_string, secret_value, client_token)"

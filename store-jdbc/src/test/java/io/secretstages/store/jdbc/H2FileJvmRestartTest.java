@@ -16,13 +16,16 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The H2 file database (the demo's embedded default) keeps everything across real JVM restarts. */
+/**
+ * An H2 file database opened durably ({@link DurableJdbcUrl}) keeps everything across real JVM restarts that exit
+ * cleanly; what a killed JVM keeps is the crash harness's question ({@code crash.H2CrashTest}).
+ */
 class H2FileJvmRestartTest {
 
     /** Runs in a child JVM: one rotation on the database at {@code args[0]}, then prints the stage table. */
     public static void main(String[] args) {
         JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:file:" + args[0]);
+        ds.setURL(DurableJdbcUrl.of("jdbc:h2:file:" + args[0]));
         StageManager m = StageManager.builder()
                 .repository(JdbcStageRepository.builder(ds).initializeSchema(true).build()).build();
         try {

@@ -69,7 +69,7 @@ class RestartAndSchemaTest {
 
     @Test
     void h2FileDatabaseSurvivesClosingAndReopening(@TempDir Path dir) {
-        String url = "jdbc:h2:file:" + dir.resolve("stages").toAbsolutePath();
+        String url = DurableJdbcUrl.of("jdbc:h2:file:" + dir.resolve("stages").toAbsolutePath());
         String expected;
         JdbcDataSource first = new JdbcDataSource();
         first.setURL(url);

@@ -48,6 +48,20 @@ final class TestDatabases {
         return new HikariDataSource(config);
     }
 
+    /**
+     * @param file the database file (created if missing)
+     * @param size the pool size
+     * @return a pool over an SQLite file, opened as the library opens one ({@link DurableJdbcUrl}: WAL,
+     *         synchronous=FULL, foreign keys, busy timeout)
+     */
+    static HikariDataSource sqlite(java.nio.file.Path file, int size) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(DurableJdbcUrl.of("jdbc:sqlite:" + file.toAbsolutePath()));
+        config.setMaximumPoolSize(size);
+        config.setPoolName("sqlite-" + size);
+        return new HikariDataSource(config);
+    }
+
     /** @return a pool over the named H2 in-memory database, which lives until the JVM exits */
     static DataSource h2(String name) {
         return JdbcConnectionPool.create("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", "sa", "");

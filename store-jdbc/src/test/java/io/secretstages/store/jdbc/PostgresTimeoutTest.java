@@ -1,0 +1,263 @@
+package io.secretstages.store.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.secretstages.ErrorCode;
+import io.secretstages.SecretValue;
+import io.secretstages.StageException;
+import io.secretstages.StageManager;
+import io.secretstages.VersionMetadata;
+import io.secretstages.spi.StoreException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The JDBC store's deadlines ({@link JdbcStageRepository.Builder#statementTimeout},
+ * {@link JdbcStageRepository.Builder#networkTimeout}, issue 12, R21 in docs/rules.md) against a PostgreSQL behind a
+ * {@link FaultyProxy} that goes silent or drops connections, and a server killed and restarted under load: every call
+ * fails with STORE_FAILURE within the timeouts plus a margin, a failed call is never applied later unless its failure
+ * said the outcome was unknown, and calls succeed again once the database is back.
+ */
+class PostgresTimeoutTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
+    private static final long POOL_WAIT_MILLIS = 1_500;
+    /** Network timeout, or the pool's wait for a connection, whichever ends the call, plus a margin for a busy host. */
+    private static final long BOUND_MILLIS = TIMEOUT.toMillis() + POOL_WAIT_MILLIS + 2_500;
+
+    private static HikariDataSource pool(int port) {
+        HikariConfig config = new HikariConfig();
+        // cancelSignalTimeout: pgjdbc waits for the cancel it sends at a statement timeout (10 s by default), and a
+        // silent server never answers it
+        config.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + port
+                + "/postgres?connectTimeout=2&loginTimeout=2&cancelSignalTimeout=1");
+        config.setUsername("postgres");
+        config.setPassword("postgres");
+        config.setMaximumPoolSize(3);
+        config.setConnectionTimeout(POOL_WAIT_MILLIS);
+        config.setValidationTimeout(1_000);
+        config.setPoolName("timeouts");
+        return new HikariDataSource(config);
+    }
+
+    private static StageManager manager(HikariDataSource pool) {
+        return StageManager.builder().repository(JdbcStageRepository.builder(pool).initializeSchema(true)
+                .statementTimeout(TIMEOUT).networkTimeout(TIMEOUT).build()).build();
+    }
+
+    /** A call's failure: STORE_FAILURE within the bound; returns whether it said its outcome was unknown. */
+    private static boolean failsInTime(String what, Runnable call) {
+        long start = System.nanoTime();
+        try {
+            call.run();
+        } catch (StageException e) {
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertEquals(ErrorCode.STORE_FAILURE, e.code(), what + ": " + e);
+            assertTrue(millis < BOUND_MILLIS, what + " failed after " + millis + " ms, bound " + BOUND_MILLIS);
+            return e.getCause() instanceof StoreException s && s.ambiguous();
+        }
+        fail(what + " succeeded with the database silent");
+        return false;
+    }
+
+    private static <T> T eventually(Supplier<T> call) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                return call.get();
+            } catch (StageException e) {
+                if (e.code() != ErrorCode.STORE_FAILURE || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            }
+        }
+    }
+
+    @Test
+    void aSilentDatabaseFailsEveryCallInTimeAndAFailedCallIsNotAppliedWhenTrafficResumes() throws Exception {
+        try (FaultyProxy proxy = new FaultyProxy(TestDatabases.postgres().getPort());
+             HikariDataSource pool = pool(proxy.port())) {
+            StageManager m = manager(pool);
+            String secret = "silent-" + System.nanoTime();
+            m.createSecret("timeouts", secret, SecretValue.ofString("one"));
+            m.putVersion("timeouts", secret, SecretValue.ofString("two"), Set.of("pending"));
+
+            proxy.silence();
+            failsInTime("getStage", () -> m.getStage("timeouts", secret, "SYSCURRENT"));
+            boolean updateAmbiguous = failsInTime("guarded updateStage", () ->
+                    m.updateStage("timeouts", secret, "SYSCURRENT", "v2", Optional.of("v1")));
+            boolean putAmbiguous = failsInTime("putVersion", () ->
+                    m.putVersion("timeouts", secret, SecretValue.ofString("three"), Set.of("SYSCURRENT"), "tok-3"));
+            failsInTime("listVersions", () -> m.listVersions("timeouts", secret));
+            proxy.recover();
+
+            String current = eventually(() -> m.getStage("timeouts", secret, "SYSCURRENT")).versionId();
+            List<VersionMetadata> versions = m.listVersions("timeouts", secret, true);
+            if (!updateAmbiguous && !putAmbiguous) {
+                assertEquals("v1", current, "a failed guarded update was applied after the database came back");
+                assertEquals(2, versions.size(), "a failed put was applied after the database came back: " + versions);
+            }
+            // calls succeed again
+            assertEquals("v2", m.updateStage("timeouts", secret, "SYSCURRENT", "v2", Optional.of(current))
+                    .versionId());
+        }
+    }
+
+    /**
+     * Connections dropped at each point of a put's transaction, before and after the chunk reaches the database: a
+     * put that failed without saying its outcome is unknown left nothing; one that succeeded is there; and a drop
+     * just after the commit was sent is reported as unknown.
+     */
+    @Test
+    void connectionsDroppedMidTransactionNeverLeaveAFailedPutBehindUnlessItSaidSo() throws Exception {
+        try (FaultyProxy proxy = new FaultyProxy(TestDatabases.postgres().getPort());
+             HikariDataSource pool = pool(proxy.port())) {
+            StageManager m = manager(pool);
+            String secret = "dropped-" + System.nanoTime();
+            m.createSecret("timeouts", secret, SecretValue.ofString("v1-value"));
+            int ambiguous = 0;
+            int failed = 0;
+            for (boolean forwarded : new boolean[] {false, true}) {
+                for (int chunk = 1; chunk <= 8; chunk++) {
+                    String value = "value-" + forwarded + "-" + chunk;
+                    proxy.dropAtClientChunk(chunk, forwarded);
+                    String outcome;
+                    long start = System.nanoTime();
+                    try {
+                        outcome = m.putVersion("timeouts", secret, SecretValue.ofString(value)).id();
+                    } catch (StageException e) {
+                        assertEquals(ErrorCode.STORE_FAILURE, e.code(), e.toString());
+                        boolean unknown = e.getCause() instanceof StoreException s && s.ambiguous();
+                        outcome = unknown ? "unknown" : "failed";
+                        failed++;
+                        ambiguous += unknown ? 1 : 0;
+                    }
+                    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                    assertTrue(millis < BOUND_MILLIS, "a put with its connection dropped took " + millis + " ms");
+                    proxy.disarm();
+                    boolean present = eventually(() -> hasValue(m, secret, value));
+                    if (outcome.equals("failed")) {
+                        assertFalse(present, "a put that failed (chunk " + chunk + ", forwarded " + forwarded
+                                + ") was applied, and its failure did not say the outcome was unknown");
+                    } else if (!outcome.equals("unknown")) {
+                        assertTrue(present, "an acknowledged put is missing: " + outcome);
+                    }
+                }
+            }
+            assertTrue(failed > 0, "some drops failed a put");
+            assertTrue(ambiguous > 0, "a drop right after a commit was sent reports an unknown outcome");
+        }
+    }
+
+    private static boolean hasValue(StageManager m, String secret, String value) {
+        for (VersionMetadata v : m.listVersions("timeouts", secret, true)) {
+            if (m.getVersion("timeouts", secret, v.id()).value().string().orElseThrow().equals(value)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private enum Outcome { OK, FAILED, UNKNOWN }
+
+    /**
+     * A server killed (SIGKILL) and restarted on its data directory while three threads create secrets: each create
+     * that succeeded is there after the restart, each that failed without an unknown outcome is not, every call
+     * ended within the bound, and creates succeed again after the restart.
+     */
+    @Test
+    void aServerKilledAndRestartedUnderLoadKeepsEveryAcknowledgedCreateAndNoFailedOne(@TempDir Path dir)
+            throws Exception {
+        try (DurablePostgres pg = new DurablePostgres(dir.resolve("pgdata"));
+             HikariDataSource pool = pool(pg.port())) {
+            StageManager m = manager(pool);
+            Map<String, Outcome> outcomes = new ConcurrentHashMap<>();
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong slowest = new AtomicLong();
+            AtomicLong afterRestart = new AtomicLong();
+            AtomicBoolean restarted = new AtomicBoolean();
+            CountDownLatch warm = new CountDownLatch(30);
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                int thread = t;
+                Thread worker = new Thread(() -> {
+                    for (int i = 0; !stop.get(); i++) {
+                        String name = "load-" + thread + "-" + i;
+                        long start = System.nanoTime();
+                        Outcome o;
+                        try {
+                            m.createSecret("restart", name, SecretValue.ofString("value-" + name));
+                            o = Outcome.OK;
+                            warm.countDown();
+                            if (restarted.get()) {
+                                afterRestart.incrementAndGet();
+                            }
+                        } catch (StageException e) {
+                            o = e.getCause() instanceof StoreException s && s.ambiguous()
+                                    ? Outcome.UNKNOWN : Outcome.FAILED;
+                        }
+                        slowest.accumulateAndGet(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), Math::max);
+                        outcomes.put(name, o);
+                    }
+                });
+                worker.start();
+                threads.add(worker);
+            }
+            assertTrue(warm.await(60, TimeUnit.SECONDS), "the load ran");
+            pg.kill();
+            pg.start();
+            restarted.set(true);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (afterRestart.get() < 30 && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            }
+            stop.set(true);
+            for (Thread t : threads) {
+                t.join(TimeUnit.SECONDS.toMillis(30));
+            }
+            assertTrue(afterRestart.get() >= 30, "creates succeed again after the restart: " + afterRestart.get());
+            assertTrue(slowest.get() < BOUND_MILLIS, "the slowest call took " + slowest.get() + " ms");
+            long failures = outcomes.values().stream().filter(o -> o != Outcome.OK).count();
+            assertTrue(failures > 0, "the kill failed some calls");
+            for (Map.Entry<String, Outcome> e : outcomes.entrySet()) {
+                boolean present;
+                try {
+                    present = m.getVersion("restart", e.getKey(), "v1").value().string().orElseThrow()
+                            .equals("value-" + e.getKey());
+                } catch (StageException notFound) {
+                    assertEquals(ErrorCode.SECRET_NOT_FOUND, notFound.code());
+                    present = false;
+                }
+                if (e.getValue() == Outcome.OK) {
+                    assertTrue(present, "an acknowledged create is gone after the restart: " + e.getKey());
+                } else if (e.getValue() == Outcome.FAILED) {
+                    assertFalse(present, "a create that failed (outcome known) is there: " + e.getKey());
+                }
+            }
+            System.out.printf("server restart under load: %d creates, %d failed (%d with an unknown outcome),"
+                            + " %d after the restart, slowest call %d ms%n", outcomes.size(), failures,
+                    outcomes.values().stream().filter(o -> o == Outcome.UNKNOWN).count(), afterRestart.get(),
+                    slowest.get());
+        }
+    }
+}
