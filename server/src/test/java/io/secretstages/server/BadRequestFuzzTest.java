@@ -1,11 +1,9 @@
 package io.secretstages.server;
 
 import io.secretstages.SecretValue;
-import io.secretstages.spi.SecretKey;
-import io.secretstages.spi.SecretRecord;
-import io.secretstages.spi.SecretSnapshot;
-import io.secretstages.spi.StageRepository;
-import io.secretstages.spi.VersionRecord;
+import io.secretstages.SecretMetadata;
+import io.secretstages.StageManager;
+import io.secretstages.VersionMetadata;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +32,7 @@ import static org.quicktheories.generators.SourceDSL.longs;
  * granted, an unknown path, a wrong method, a malformed name in the path, malformed JSON, a field of the wrong JSON
  * type or under a wrong name, both or neither value, bad base64, an oversized body or value, a malformed query.
  * Each gets its status and error code, the store is never called, and a full dump of every secret (snapshots and
- * value bytes, read through the SPI) is the same afterwards.
+ * value bytes, every stage) is the same afterwards.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BadRequestFuzzTest {
@@ -335,20 +333,22 @@ class BadRequestFuzzTest {
         return w;
     }
 
-    /** Every secret of the fuzzed projects as the store holds it: snapshots and every value's bytes. */
+    /**
+     * Every secret of the fuzzed projects, through the public API (stable across SPI changes): metadata, every
+     * version's metadata and value bytes, every stage with its update time.
+     */
     private String dump() {
-        StageRepository store = fixture.store;
+        StageManager m = fixture.manager;
         StringBuilder sb = new StringBuilder();
         for (String project : List.of("p1", "p2", "p3")) {
-            for (SecretRecord r : store.listSecrets(project, null, Instant.EPOCH, 10_000)) {
-                SecretKey key = r.key();
-                SecretSnapshot s = store.load(key).orElseThrow();
-                sb.append(s).append('\n');
-                for (VersionRecord v : s.versions()) {
-                    SecretValue value = store.loadValue(key, v.number()).orElseThrow();
-                    sb.append(v.id()).append(value.isString() ? " s " : " b ")
+            for (SecretMetadata secret : m.listSecrets(project, null, 1000).secrets()) {
+                sb.append(project).append(' ').append(secret).append('\n');
+                for (VersionMetadata v : m.listVersions(project, secret.name())) {
+                    SecretValue value = m.getVersion(project, secret.name(), v.id()).value();
+                    sb.append(v).append(value.isString() ? " s " : " b ")
                             .append(HexFormat.of().formatHex(value.toBytes())).append('\n');
                 }
+                m.listStages(project, secret.name()).forEach(st -> sb.append(st).append('\n'));
             }
         }
         return sb.toString();

@@ -32,8 +32,13 @@ final class Fixture implements AutoCloseable {
     final CsmsServer server;
 
     private Fixture(StageRepository repository, java.util.function.UnaryOperator<CsmsServer.Builder> extra) {
+        this(repository, b -> b, extra);
+    }
+
+    private Fixture(StageRepository repository, java.util.function.UnaryOperator<StageManager.Builder> managerExtra,
+                    java.util.function.UnaryOperator<CsmsServer.Builder> extra) {
         this.store = new RecordingRepository(repository);
-        this.manager = StageManager.builder().repository(store).clock(clock).build();
+        this.manager = managerExtra.apply(StageManager.builder().repository(store).clock(clock)).build();
         this.server = extra.apply(CsmsServer.builder(manager).port(0)
                 .accessKey(AK, SK, "p1", "p2")
                 .accessKey(OTHER_AK, OTHER_SK, "p3")
@@ -48,8 +53,8 @@ final class Fixture implements AutoCloseable {
         return new Fixture(new InMemoryStageRepository(), extra);
     }
 
-    static Fixture over(StageRepository repository, java.util.function.UnaryOperator<CsmsServer.Builder> extra) {
-        return new Fixture(repository, extra);
+    static Fixture withManager(java.util.function.UnaryOperator<StageManager.Builder> managerExtra) {
+        return new Fixture(new InMemoryStageRepository(), managerExtra, b -> b);
     }
 
     static Fixture h2() {

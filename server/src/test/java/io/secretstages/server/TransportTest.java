@@ -9,7 +9,6 @@ import com.huaweicloud.sdk.csms.v1.model.CreateSecretVersionRequestBody;
 import com.huaweicloud.sdk.csms.v1.model.ShowSecretStageRequest;
 import io.secretstages.SecretValue;
 import io.secretstages.StageManager;
-import io.secretstages.store.memory.InMemoryStageRepository;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,8 +113,8 @@ class TransportTest {
 
     @Test
     void closeFinishesARequestInFlight() throws Exception {
-        GatedRepository store = new GatedRepository(new InMemoryStageRepository());
-        Fixture f = Fixture.over(store, b -> b);
+        GateListener store = new GateListener();
+        Fixture f = Fixture.withManager(b -> b.listener(store));
         StageManager m = f.manager;
         m.createSecret("p1", "s", SecretValue.ofString("one"));
         CsmsClient client = f.client("p1");
@@ -123,7 +122,7 @@ class TransportTest {
         CompletableFuture<String> inFlight = CompletableFuture.supplyAsync(() -> client.createSecretVersion(
                 new CreateSecretVersionRequest().withSecretName("s").withBody(
                         new CreateSecretVersionRequestBody().withSecretString("two"))).getVersionMetadata().getId());
-        assertTrue(store.awaitWriter(20), "the request reached the store");
+        assertTrue(store.awaitWriter(20), "the request's change was committed; its answer is held");
         CompletableFuture<Void> closing = CompletableFuture.runAsync(f::close);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (accepts(f)) { // the server stops taking new connections first
