@@ -3,6 +3,8 @@ module io.secretstages.cli {
     requires io.secretstages.store.jdbc;
     requires io.secretstages.encryption;
     requires info.picocli;
+    requires io.secretstages.server;
+    requires io.secretstages.store.memory;
     requires java.logging;
 
     opens io.secretstages.cli to info.picocli;

@@ -52,16 +52,13 @@ final class JdbcUrl {
     }
 
     /**
-     * @return this URL with the setting an H2 file database needs so that a commit it acknowledged survives a crash
-     *         of the process: {@code ;WRITE_DELAY=0} (H2's default writes the file up to 500 ms after the commit),
-     *         unless the URL names a WRITE_DELAY itself; other URLs are returned as they are. (The store-jdbc
-     *         module's {@code DurableJdbcUrl} does the same, and more, once it is on main.)
+     * @return this URL with the settings that make an acknowledged commit survive a crash of the process
+     *         (store-jdbc's {@code DurableJdbcUrl}: H2 {@code ;WRITE_DELAY=0}; SQLite WAL, {@code synchronous=FULL},
+     *         foreign keys, a busy timeout); other URLs are returned as they are
      */
     JdbcUrl durable() {
-        String lower = url.toLowerCase(Locale.ROOT);
-        if (!isH2() || lower.startsWith("jdbc:h2:mem:") || lower.contains(";write_delay=")) {
-            return this;
-        }
+        return new JdbcUrl(io.secretstages.store.jdbc.DurableJdbcUrl.of(url));
+    }
         return new JdbcUrl(url + ";WRITE_DELAY=0");
     }
 

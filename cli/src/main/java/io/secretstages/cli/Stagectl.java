@@ -42,10 +42,11 @@ import java.util.concurrent.Callable;
                 Stagectl.GetVersion.class, Stagectl.ListVersions.class, Stagectl.GetStage.class,
                 Stagectl.UpdateStage.class, Stagectl.DeleteStage.class, Stagectl.ListStages.class,
                 Stagectl.DeleteSecret.class, Stagectl.DescribeSecret.class, Stagectl.ListSecrets.class,
-                Stagectl.ScheduleDeletion.class, Stagectl.RestoreSecret.class, Stagectl.PurgeExpired.class})
+                Stagectl.ScheduleDeletion.class, Stagectl.RestoreSecret.class, Stagectl.PurgeExpired.class, Serve.class,
+                RewrapCommand.class})
 public final class Stagectl {
-    /** The database when {@code --jdbc-url} is not given: the demo's H2 file (the one place that names it). */
-    static final String DEFAULT_JDBC_URL = "jdbc:h2:file:./data/demo/stages";
+    /** The database when {@code --jdbc-url} is not given: the demo's SQLite file (the one place that names it). */
+    static final String DEFAULT_JDBC_URL = "jdbc:sqlite:./data/demo/stages.db";
     static final int USAGE = 2;
     static final int REFUSED = 4;
     static final int STORE_FAILED = 5;

@@ -14,23 +14,26 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * The extension behind {@link SecretStagesTest}: resolves {@link StageManager}, {@link TestClock} and
- * {@link InMemoryStageRepository} parameters, one fresh set per test, seeded with the {@link Secret}s of the class
- * and the method.
+ * The extension behind {@link SecretStagesTest}: resolves {@link StageManager}, {@link TestClock},
+ * {@link InMemoryStageRepository} and {@link CsmsEndpoint} parameters, one fresh set per test, seeded with the
+ * {@link Secret}s of the class and the method. A {@link CsmsEndpoint} starts a CSMS server over that manager.
  */
 public final class SecretStagesExtension implements ParameterResolver {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(SecretStagesExtension.class);
 
     /** Everything one test gets. */
-    private record Fake(InMemoryStageRepository store, TestClock clock, StageManager manager) {
+    private record Fake(InMemoryStageRepository store, TestClock clock, StageManager manager, Set<String> projects) {
     }
 
     @Override
     public boolean supportsParameter(ParameterContext p, ExtensionContext c) {
         Class<?> type = p.getParameter().getType();
-        return type == StageManager.class || type == TestClock.class || type == InMemoryStageRepository.class;
+        return type == StageManager.class || type == TestClock.class || type == InMemoryStageRepository.class
+                || type == CsmsEndpoint.class;
     }
 
     @Override
@@ -46,7 +49,22 @@ public final class SecretStagesExtension implements ParameterResolver {
         if (type == InMemoryStageRepository.class) {
             return fake.store;
         }
+        if (type == CsmsEndpoint.class) {
+            return server(c, fake).endpoint();
+        }
         throw new ParameterResolutionException("cannot resolve " + type);
+    }
+
+    /** The test's CSMS server, started on first use; JUnit closes it with the context's store. */
+    private static CsmsFake server(ExtensionContext c, Fake fake) {
+        try {
+            Class.forName("io.secretstages.server.CsmsServer", false, SecretStagesExtension.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new ParameterResolutionException(
+                    "a CsmsEndpoint needs io.secretstages:secret-stages-server on the test class path");
+        }
+        return c.getStore(NS).getOrComputeIfAbsent(CsmsFake.class, k -> new CsmsFake(fake.manager, fake.projects),
+                CsmsFake.class);
     }
 
     /** One fake per test method (or per class context, for constructor and @BeforeAll parameters). */
@@ -62,15 +80,17 @@ public final class SecretStagesExtension implements ParameterResolver {
         StageManager manager = StageManager.builder().repository(store).clock(clock)
                 .maxStages(settings.maxStages()).maxVersions(settings.maxVersions()).build();
         List<Secret> seeds = new ArrayList<>();
+        Set<String> projects = new TreeSet<>(Set.of("test"));
         c.getTestClass().ifPresent(t -> seeds.addAll(AnnotationSupport.findRepeatableAnnotations(t, Secret.class)));
         c.getTestMethod().ifPresent(m -> seeds.addAll(AnnotationSupport.findRepeatableAnnotations(m, Secret.class)));
         for (Secret s : seeds) {
+            projects.add(s.project());
             manager.createSecret(s.project(), s.name(), SecretValue.ofString(s.value()));
             for (String v : s.rotations()) {
                 manager.putVersion(s.project(), s.name(), SecretValue.ofString(v));
             }
         }
-        return new Fake(store, clock, manager);
+        return new Fake(store, clock, manager, projects);
     }
 
     private static <A extends java.lang.annotation.Annotation> Optional<A> find(ExtensionContext c, Class<A> type) {

@@ -1,0 +1,119 @@
+package io.secretstages.bench;
+
+import com.huaweicloud.sdk.core.auth.BasicCredentials;
+import com.huaweicloud.sdk.csms.v1.CsmsClient;
+import com.huaweicloud.sdk.csms.v1.model.ShowSecretStageRequest;
+import com.huaweicloud.sdk.csms.v1.model.ShowSecretVersionRequest;
+import io.secretstages.SecretValue;
+import io.secretstages.StageManager;
+import io.secretstages.server.CsmsApi;
+import io.secretstages.server.CsmsRequest;
+import io.secretstages.server.CsmsResponse;
+import io.secretstages.server.CsmsServer;
+import io.secretstages.store.memory.InMemoryStageRepository;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The server over HTTP with keep-alive (S1): ShowSecretStage and ShowSecretVersion(latest) on the memory store,
+ * against a bare endpoint on the same transport answering the same bytes (the HTTP physical limit), on Jetty (the
+ * chosen transport) and on the JDK's HttpServer; and the same calls through the SDK's {@code CsmsClient} (okhttp,
+ * AK/SK signing, Jackson). Plain HTTP calls authenticate with an {@code X-Auth-Token}.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@State(Scope.Benchmark)
+public class ServerBenchmark {
+    /** {@code jetty} (CsmsServer) or {@code jdk} (the JDK HttpServer). */
+    @Param({"jetty", "jdk"})
+    public String transport;
+    /** {@code server}: the CSMS API over a StageManager; {@code bare}: a constant answer of the same bytes. */
+    @Param({"server", "bare"})
+    public String target;
+    /** {@code stage}: ShowSecretStage SYSCURRENT; {@code latest}: ShowSecretVersion latest. */
+    @Param({"stage", "latest"})
+    public String call;
+    /** {@code http}: java.net.http with a token; {@code sdk}: the provider's CsmsClient, AK/SK signed. */
+    @Param({"http", "sdk"})
+    public String client;
+
+    private AutoCloseable running;
+    private HttpClient http;
+    private HttpRequest request;
+    private CsmsClient sdk;
+
+    @Setup
+    public void setUp() throws Exception {
+        StageManager manager = StageManager.builder().repository(new InMemoryStageRepository()).build();
+        manager.createSecret("p1", "s1", SecretValue.ofString("0123456789abcdef0123456789abcdef"));
+        manager.putVersion("p1", "s1", SecretValue.ofString("fedcba9876543210fedcba9876543210"));
+        CsmsApi api = CsmsApi.builder(manager).accessKey("ak", "sk", "p1").token("bench-token", "p1").build();
+        String path = call.equals("stage") ? "/v1/p1/secrets/s1/stages/SYSCURRENT" : "/v1/p1/secrets/s1/versions/latest";
+        CsmsResponse answer = api.handle(new CsmsRequest("GET", path, "",
+                Map.of("X-Auth-Token", List.of("bench-token")), new byte[0]));
+        if (answer.status() != 200) {
+            throw new IllegalStateException("setup call failed: " + answer.status());
+        }
+        URI endpoint;
+        if (transport.equals("jetty")) {
+            if (target.equals("server")) {
+                CsmsServer server = CsmsServer.builder(manager).accessKey("ak", "sk", "p1")
+                        .token("bench-token", "p1").build().start();
+                running = server;
+                endpoint = server.endpoint();
+            } else {
+                BareJettyEndpoint bare = new BareJettyEndpoint(answer);
+                running = bare;
+                endpoint = bare.endpoint();
+            }
+        } else {
+            JdkHttpServerTransport jdk = new JdkHttpServerTransport(target.equals("server") ? api::handle : r -> answer);
+            running = jdk;
+            endpoint = jdk.endpoint();
+        }
+        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        request = HttpRequest.newBuilder(URI.create(endpoint + path)).header("X-Auth-Token", "bench-token")
+                .timeout(Duration.ofSeconds(30)).GET().build();
+        sdk = CsmsClient.newBuilder()
+                .withCredential(new BasicCredentials().withAk("ak").withSk("sk").withProjectId("p1"))
+                .withEndpoint(endpoint.toString()).build();
+    }
+
+    @TearDown
+    public void tearDown() throws Exception {
+        running.close();
+    }
+
+    @Benchmark
+    public Object invoke() throws Exception {
+        if (client.equals("http")) {
+            HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("status " + r.statusCode());
+            }
+            return r.body();
+        }
+        if (call.equals("stage")) {
+            return sdk.showSecretStage(new ShowSecretStageRequest().withSecretName("s1").withStageName("SYSCURRENT"))
+                    .getStage();
+        }
+        return sdk.showSecretVersion(new ShowSecretVersionRequest().withSecretName("s1").withVersionId("latest"))
+                .getVersion();
+    }
+}
