@@ -59,8 +59,6 @@ final class JdbcUrl {
     JdbcUrl durable() {
         return new JdbcUrl(io.secretstages.store.jdbc.DurableJdbcUrl.of(url));
     }
-        return new JdbcUrl(url + ";WRITE_DELAY=0");
-    }
 
     /**
      * @return this URL changed so that the driver refuses to create a database: H2 gets {@code IFEXISTS=TRUE}
