@@ -90,6 +90,9 @@ public final class StageManager {
     private final int maxVersions;
     private final StageRules rules;
     private final List<StageListener> listeners;
+    private final CallObserver observer;
+    /** The observed call running on this thread, for {@link #lostRace}; unused with {@link CallObserver#NONE}. */
+    private final ThreadLocal<CallObserver.Call> currentCall = new ThreadLocal<>();
 
     private StageManager(Builder b) {
         this.cache = b.cacheSettings == null ? null : new CachingRepository(b.repository, b.cacheSettings);
@@ -109,6 +112,7 @@ public final class StageManager {
         this.maxVersions = b.maxVersions;
         this.rules = new StageRules(maxStages, maxVersions);
         this.listeners = List.copyOf(b.listeners);
+        this.observer = b.observer;
     }
 
     /** @return a builder; {@link Builder#repository(StageRepository)} is required */
@@ -125,8 +129,21 @@ public final class StageManager {
         private CacheSettings cacheSettings;
         private long writeCacheSize = 10_000;
         private final List<StageListener> listeners = new ArrayList<>();
+        private CallObserver observer = CallObserver.NONE;
 
         private Builder() {
+        }
+
+        /**
+         * Registers the observer told of every call's start, lost races and end (see {@link CallObserver}; the
+         * {@code secret-stages-micrometer} module provides one). One per manager; the default does nothing.
+         *
+         * @param observer the observer
+         * @return this builder
+         */
+        public Builder observer(CallObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
+            return this;
         }
 
         /**
@@ -266,6 +283,11 @@ public final class StageManager {
      *                        (R8); STORE_FAILURE
      */
     public SecretVersion createSecret(String projectId, String secretName, SecretValue value) {
+        return observed("createSecret", projectId, secretName,
+                () -> createSecretUnobserved(projectId, secretName, value));
+    }
+
+    private SecretVersion createSecretUnobserved(String projectId, String secretName, SecretValue value) {
         SecretKey key = key(projectId, secretName);
         Inputs.value(value);
         Instant now = now();
@@ -296,6 +318,13 @@ public final class StageManager {
      *                        pending deletion is deleted by its schedule, or restored); STORE_FAILURE
      */
     public void deleteSecret(String projectId, String secretName) {
+        observed("deleteSecret", projectId, secretName, () -> {
+            deleteSecretUnobserved(projectId, secretName);
+            return null;
+        });
+    }
+
+    private void deleteSecretUnobserved(String projectId, String secretName) {
         SecretKey key = key(projectId, secretName);
         for (int attempt = 1; ; attempt++) {
             SecretSnapshot s = planned(key, snapshot -> snapshot).snapshot();
@@ -344,6 +373,11 @@ public final class StageManager {
      *                        SECRET_PENDING_DELETION if already scheduled; STORE_FAILURE
      */
     public SecretMetadata scheduleDeletion(String projectId, String secretName, int recoveryWindowDays) {
+        return observed("scheduleDeletion", projectId, secretName,
+                () -> scheduleDeletionUnobserved(projectId, secretName, recoveryWindowDays));
+    }
+
+    private SecretMetadata scheduleDeletionUnobserved(String projectId, String secretName, int recoveryWindowDays) {
         SecretKey key = key(projectId, secretName);
         Inputs.recoveryWindowDays(recoveryWindowDays);
         for (int attempt = 1; ; attempt++) {
@@ -372,6 +406,10 @@ public final class StageManager {
      *                        STORE_FAILURE
      */
     public SecretMetadata restoreSecret(String projectId, String secretName) {
+        return observed("restoreSecret", projectId, secretName, () -> restoreSecretUnobserved(projectId, secretName));
+    }
+
+    private SecretMetadata restoreSecretUnobserved(String projectId, String secretName) {
         SecretKey key = key(projectId, secretName);
         for (int attempt = 1; ; attempt++) {
             SecretSnapshot s = freshForPlanning(key);
@@ -398,6 +436,10 @@ public final class StageManager {
      *                        STORE_FAILURE
      */
     public SecretMetadata getSecret(String projectId, String secretName) {
+        return observed("getSecret", projectId, secretName, () -> getSecretUnobserved(projectId, secretName));
+    }
+
+    private SecretMetadata getSecretUnobserved(String projectId, String secretName) {
         SecretKey key = key(projectId, secretName);
         SecretSnapshot s = loadExisting(key);
         return metadata(key, s.createTime(), s.deletionTime());
@@ -428,6 +470,10 @@ public final class StageManager {
      * @throws StageException INVALID_PARAMETER (R1, a malformed marker, a limit outside 1-1000); STORE_FAILURE
      */
     public SecretPage listSecrets(String projectId, String marker, int limit) {
+        return observed("listSecrets", projectId, null, () -> listSecretsUnobserved(projectId, marker, limit));
+    }
+
+    private SecretPage listSecretsUnobserved(String projectId, String marker, int limit) {
         Inputs.projectId(projectId);
         Inputs.marker(marker);
         Inputs.listLimit(limit);
@@ -459,6 +505,10 @@ public final class StageManager {
      * @throws StageException STORE_FAILURE
      */
     public int purgeExpired() {
+        return observed("purgeExpired", null, null, () -> purgeExpiredUnobserved());
+    }
+
+    private int purgeExpiredUnobserved() {
         int total = 0;
         while (true) {
             Instant now = now();
@@ -561,6 +611,12 @@ public final class StageManager {
      *                        STAGE_LIMIT_EXCEEDED (R14); STORE_FAILURE
      */
     public SecretVersion putVersion(String projectId, String secretName, SecretValue value, Set<String> stages) {
+        return observed("putVersion", projectId, secretName,
+                () -> putVersionUnobserved(projectId, secretName, value, stages));
+    }
+
+    private SecretVersion putVersionUnobserved(String projectId, String secretName, SecretValue value,
+                                               Set<String> stages) {
         return put(projectId, secretName, value, stages, null);
     }
 
@@ -584,6 +640,13 @@ public final class StageManager {
      */
     public SecretVersion putVersion(String projectId, String secretName, SecretValue value, Set<String> stages,
                                     String clientToken) {
+        return observed("putVersion", projectId, secretName,
+                () -> putVersionUnobserved(projectId, secretName, value, stages, clientToken));
+    }
+
+    private SecretVersion putVersionUnobserved(String projectId, String secretName, SecretValue value,
+                                               Set<String> stages,
+                                               String clientToken) {
         Inputs.clientToken(clientToken);
         return put(projectId, secretName, value, stages, clientToken);
     }
@@ -647,6 +710,11 @@ public final class StageManager {
      *                        are hidden); VERSION_NOT_FOUND; STORE_FAILURE
      */
     public SecretVersion getVersion(String projectId, String secretName, String versionIdOrLatest) {
+        return observed("getVersion", projectId, secretName,
+                () -> getVersionUnobserved(projectId, secretName, versionIdOrLatest));
+    }
+
+    private SecretVersion getVersionUnobserved(String projectId, String secretName, String versionIdOrLatest) {
         SecretKey key = key(projectId, secretName);
         if (Inputs.LATEST.equals(versionIdOrLatest)) {
             return readVersion(key, SYSCURRENT, -1, versionIdOrLatest);
@@ -666,6 +734,11 @@ public final class StageManager {
      *                        hidden); STAGE_NOT_FOUND; STORE_FAILURE
      */
     public SecretVersion getVersionByStage(String projectId, String secretName, String stageName) {
+        return observed("getVersionByStage", projectId, secretName,
+                () -> getVersionByStageUnobserved(projectId, secretName, stageName));
+    }
+
+    private SecretVersion getVersionByStageUnobserved(String projectId, String secretName, String stageName) {
         SecretKey key = key(projectId, secretName);
         Inputs.stageName(stageName);
         return readVersion(key, stageName, -1, null);
@@ -694,6 +767,12 @@ public final class StageManager {
      * @throws StageException INVALID_PARAMETER (R1, R2); SECRET_NOT_FOUND; STORE_FAILURE
      */
     public List<VersionMetadata> listVersions(String projectId, String secretName, boolean includeDeprecated) {
+        return observed("listVersions", projectId, secretName,
+                () -> listVersionsUnobserved(projectId, secretName, includeDeprecated));
+    }
+
+    private List<VersionMetadata> listVersionsUnobserved(String projectId, String secretName,
+                                                         boolean includeDeprecated) {
         SecretKey key = key(projectId, secretName);
         SecretSnapshot s = loadExisting(key);
         List<VersionMetadata> out = new ArrayList<>(s.versions().size());
@@ -718,6 +797,10 @@ public final class StageManager {
      * @throws StageException INVALID_PARAMETER (R1-R3); SECRET_NOT_FOUND; STAGE_NOT_FOUND; STORE_FAILURE
      */
     public Stage getStage(String projectId, String secretName, String stageName) {
+        return observed("getStage", projectId, secretName, () -> getStageUnobserved(projectId, secretName, stageName));
+    }
+
+    private Stage getStageUnobserved(String projectId, String secretName, String stageName) {
         Inputs.projectId(projectId);
         Inputs.secretName(secretName);
         Inputs.stageName(stageName);
@@ -757,6 +840,11 @@ public final class StageManager {
      *                        STAGE_LIMIT_EXCEEDED (R14); STORE_FAILURE
      */
     public Stage updateStage(String projectId, String secretName, String stageName, String versionId) {
+        return observed("updateStage", projectId, secretName,
+                () -> updateStageUnobserved(projectId, secretName, stageName, versionId));
+    }
+
+    private Stage updateStageUnobserved(String projectId, String secretName, String stageName, String versionId) {
         return update(projectId, secretName, stageName, versionId, null);
     }
 
@@ -780,6 +868,12 @@ public final class StageManager {
      */
     public Stage updateStage(String projectId, String secretName, String stageName, String versionId,
                              Optional<String> expectedCurrentVersionId) {
+        return observed("updateStage", projectId, secretName,
+                () -> updateStageUnobserved(projectId, secretName, stageName, versionId, expectedCurrentVersionId));
+    }
+
+    private Stage updateStageUnobserved(String projectId, String secretName, String stageName, String versionId,
+                                        Optional<String> expectedCurrentVersionId) {
         Inputs.expectedVersionId(expectedCurrentVersionId);
         return update(projectId, secretName, stageName, versionId, expectedCurrentVersionId);
     }
@@ -818,6 +912,13 @@ public final class StageManager {
      *                        STAGE_NOT_FOUND; STORE_FAILURE
      */
     public void deleteStage(String projectId, String secretName, String stageName) {
+        observed("deleteStage", projectId, secretName, () -> {
+            deleteStageUnobserved(projectId, secretName, stageName);
+            return null;
+        });
+    }
+
+    private void deleteStageUnobserved(String projectId, String secretName, String stageName) {
         SecretKey key = key(projectId, secretName);
         Inputs.stageName(stageName);
         if (Stages.isBuiltIn(stageName)) {
@@ -844,6 +945,10 @@ public final class StageManager {
      * @throws StageException INVALID_PARAMETER (R1, R2); SECRET_NOT_FOUND; STORE_FAILURE
      */
     public List<Stage> listStages(String projectId, String secretName) {
+        return observed("listStages", projectId, secretName, () -> listStagesUnobserved(projectId, secretName));
+    }
+
+    private List<Stage> listStagesUnobserved(String projectId, String secretName) {
         SecretKey key = key(projectId, secretName);
         SecretSnapshot s = loadExisting(key);
         List<Stage> out = new ArrayList<>(s.stages().size());
@@ -854,6 +959,45 @@ public final class StageManager {
     }
 
     // ---------------------------------------------------------------- internals
+
+    /**
+     * Runs a public call under the {@link CallObserver}: start before any validation, end exactly once with null or
+     * the refusal's code. A failing observer is logged and never changes the call's outcome.
+     */
+    private <T> T observed(String operation, String projectId, String secretName, java.util.function.Supplier<T> body) {
+        if (observer == CallObserver.NONE) {
+            return body.get();
+        }
+        CallObserver.Call call;
+        try {
+            call = Objects.requireNonNull(observer.start(operation, projectId, secretName), "CallObserver.start");
+        } catch (RuntimeException e) {
+            LOG.warn("a call observer failed to start {}; the call goes on unobserved", operation, e);
+            call = CallObserver.Call.NONE;
+        }
+        CallObserver.Call outer = currentCall.get(); // a listener may call this manager from inside a call
+        currentCall.set(call);
+        ErrorCode outcome = ErrorCode.STORE_FAILURE; // anything but a return or a StageException is a failure
+        try {
+            T result = body.get();
+            outcome = null;
+            return result;
+        } catch (StageException e) {
+            outcome = e.code();
+            throw e;
+        } finally {
+            if (outer == null) {
+                currentCall.remove();
+            } else {
+                currentCall.set(outer);
+            }
+            try {
+                call.end(outcome);
+            } catch (RuntimeException e) {
+                LOG.warn("a call observer failed to end {}; the outcome stands", operation, e);
+            }
+        }
+    }
 
     private static SecretKey key(String projectId, String secretName) {
         Inputs.projectId(projectId);
@@ -1145,7 +1289,15 @@ public final class StageManager {
                 "the store failed to " + what + " for secret " + key.secretName() + " in project " + key.projectId(), e);
     }
 
-    private static void lostRace(SecretKey key, int attempt) {
+    private void lostRace(SecretKey key, int attempt) {
+        CallObserver.Call call = currentCall.get();
+        if (call != null) {
+            try {
+                call.lostRace();
+            } catch (RuntimeException e) {
+                LOG.warn("a call observer failed on a lost race; the call goes on", e);
+            }
+        }
         LOG.debug("secret {}/{}: lost a race to another writer (attempt {}), reading again", key.projectId(),
                 key.secretName(), attempt);
         if (attempt % 8 == 0) {
