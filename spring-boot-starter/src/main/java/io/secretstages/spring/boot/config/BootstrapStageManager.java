@@ -7,7 +7,7 @@ import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.handler.IgnoreTopLevelConverterNotFoundBindHandler;
 import org.springframework.boot.context.properties.bind.validation.ValidationBindHandler;
-import org.springframework.boot.jdbc.DataSourceBuilder;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 import javax.sql.DataSource;
@@ -24,6 +24,7 @@ final class BootstrapStageManager {
     }
 
     static StageManager create(Binder binder) {
+        // the Binder sees the application's configuration files and arguments, not yet its beans
         SecretStagesProperties properties = binder.bind(SecretStagesProperties.PREFIX,
                         Bindable.of(SecretStagesProperties.class),
                         new ValidationBindHandler(new IgnoreTopLevelConverterNotFoundBindHandler(),
@@ -38,17 +39,20 @@ final class BootstrapStageManager {
                     + "SpringApplication.addBootstrapRegistryInitializer");
         }
         StageManagerFactory factory = new StageManagerFactory(properties);
-        return factory.builder(factory.jdbcRepository(dataSource(binder, url))).cache(null).writeCacheSize(0).build();
+        return factory.builder(factory.jdbcRepository(dataSource(binder))).cache(null).writeCacheSize(0).build();
     }
 
-    private static DataSource dataSource(Binder binder, String url) {
+    /** The database Spring Boot's DataSource would use (its defaults included, such as H2's user "sa"), unpooled. */
+    private static DataSource dataSource(Binder binder) {
         try {
-            DataSourceBuilder<SimpleDriverDataSource> b = DataSourceBuilder.create(BootstrapStageManager.class
-                    .getClassLoader()).type(SimpleDriverDataSource.class).url(url);
-            binder.bind("spring.datasource.username", String.class).ifBound(b::username);
-            binder.bind("spring.datasource.password", String.class).ifBound(b::password);
-            binder.bind("spring.datasource.driver-class-name", String.class).ifBound(b::driverClassName);
-            return b.build();
+            DataSourceProperties p = binder.bind("spring.datasource", DataSourceProperties.class)
+                    .orElseGet(DataSourceProperties::new);
+            p.setBeanClassLoader(BootstrapStageManager.class.getClassLoader());
+            p.afterPropertiesSet();
+            return p.initializeDataSourceBuilder().type(SimpleDriverDataSource.class).build();
+        } catch (Exception e) {
+            throw new IllegalStateException("spring.config.import=" + SecretStagesConfigDataLocationResolver.PREFIX
+                    + "...: spring.datasource.* does not describe a database: " + e.getMessage(), e);
         } catch (NoClassDefFoundError e) {
             throw new IllegalStateException("spring.config.import=" + SecretStagesConfigDataLocationResolver.PREFIX
                     + "... needs spring-boot-jdbc and spring-jdbc on the class path (spring-boot-starter-jdbc)", e);

@@ -12,9 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Resolves {@code spring.config.import=secret-stages:project/secret[,project/secret2...]}; each entry may end with
- * {@code ?stage=NAME} to read the version holding another stage than {@code SYSCURRENT}. Registered in
- * {@code META-INF/spring.factories}.
+ * Resolves {@code spring.config.import=secret-stages:project/secret[;project/secret2...]}; each entry may end with
+ * {@code ?stage=NAME} to read the version holding another stage than {@code SYSCURRENT}. Entries are separated by
+ * {@code ;}, as in Spring Cloud AWS, because Spring Boot splits {@code spring.config.import} at commas: a comma starts
+ * a new location, so {@code secret-stages:a/x,secret-stages:a/y} works too (and each may be {@code optional:} on its
+ * own). Registered in {@code META-INF/spring.factories}.
  *
  * <p>The loader needs a {@link StageManager} before the application context exists. If the bootstrap context holds
  * none (an application may register one with {@code SpringApplication.addBootstrapRegistryInitializer}), one is
@@ -27,6 +29,7 @@ public class SecretStagesConfigDataLocationResolver
     public static final String PREFIX = "secret-stages:";
 
     private static final String STAGE_QUERY = "stage=";
+    private static final String SEPARATOR = ";";
 
     /** Created by Spring Boot from {@code spring.factories}. */
     public SecretStagesConfigDataLocationResolver() {
@@ -41,7 +44,7 @@ public class SecretStagesConfigDataLocationResolver
     public List<SecretStagesConfigDataResource> resolve(ConfigDataLocationResolverContext context,
                                                         ConfigDataLocation location) {
         List<SecretStagesConfigDataResource> resources = new ArrayList<>();
-        for (String entry : location.getNonPrefixedValue(PREFIX).split(",")) {
+        for (String entry : location.getNonPrefixedValue(PREFIX).split(SEPARATOR)) {
             resources.add(parse(entry.trim(), location));
         }
         Binder binder = context.getBinder();
