@@ -34,8 +34,10 @@ final class BootstrapStageManager {
         if (url == null || !properties.getJdbc().isEnabled()) {
             throw new IllegalStateException("spring.config.import=" + SecretStagesConfigDataLocationResolver.PREFIX
                     + "... reads secrets from the database of spring.datasource.url, and "
-                    + (url == null ? "none is set" : "secret-stages.jdbc.enabled is false")
-                    + " (an in-memory store would start empty); or register a StageManager with "
+                    + (url == null ? "none is set where the import is declared (the import sees the configuration "
+                    + "loaded before it: put spring.datasource.url in the same file, or in the arguments or "
+                    + "environment)" : "secret-stages.jdbc.enabled is false")
+                    + "; an in-memory store would start empty. Or register a StageManager with "
                     + "SpringApplication.addBootstrapRegistryInitializer");
         }
         StageManagerFactory factory = new StageManagerFactory(properties);

@@ -114,7 +114,7 @@ class SecretImportFailureTest {
     void withoutADatabaseOrWithABadLimitTheImportSaysWhy() {
         Exception e = assertThrows(Exception.class, () -> new SpringApplicationBuilder(ImportingApplication.class)
                 .web(WebApplicationType.NONE).run("--spring.config.import=secret-stages:shop/plain"));
-        assertThat(messages(e)).contains("spring.datasource.url", "none is set");
+        assertThat(messages(e)).contains("spring.datasource.url", "none is set where the import is declared");
         e = assertThrows(Exception.class, () -> start("--spring.config.import=secret-stages:shop/plain",
                 "--secret-stages.max-versions=2"));
         assertThat(messages(e)).contains("secret-stages.max-versions");
