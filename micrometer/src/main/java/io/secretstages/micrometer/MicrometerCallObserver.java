@@ -184,7 +184,6 @@ public final class MicrometerCallObserver implements CallObserver {
         public void lostRace() {
             lostRaces++;
             counter(LOST_RACES, operation, projectId, secretName).increment();
-            observation.event(Observation.Event.of("secretstages.lost.race"));
         }
 
         @Override

@@ -105,6 +105,10 @@ class MicrometerCallObserverTest {
         assertEquals(1.0, meters.get(MicrometerCallObserver.RETRIED_CALLS).tag("operation", "putVersion").counter()
                 .count());
         assertEquals(1, meters.find(MicrometerCallObserver.LOST_RACES).counters().size());
+        Set<String> names = new java.util.TreeSet<>();
+        meters.getMeters().forEach(m -> names.add(m.getId().getName()));
+        assertEquals(Set.of(MicrometerCallObserver.CALLS, MicrometerCallObserver.CALLS + ".active",
+                MicrometerCallObserver.LOST_RACES, MicrometerCallObserver.RETRIED_CALLS), names);
         assertEquals(1, meters.find(MicrometerCallObserver.RETRIED_CALLS).counters().size());
     }
 

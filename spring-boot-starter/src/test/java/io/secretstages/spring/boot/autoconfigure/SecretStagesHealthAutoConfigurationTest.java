@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,23 +53,34 @@ class SecretStagesHealthAutoConfigurationTest {
     }
 
     @Test
-    void downWithinTheTimeoutWhenTheStoreHangs() {
+    void downWithinTheTimeoutWhenTheStoreHangsWithOneProbeAtATime() {
         CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger listings = new AtomicInteger();
         runner.withPropertyValues("secret-stages.health.timeout=200ms").withBean(StageRepository.class,
                 () -> new Listing(() -> {
+                    listings.incrementAndGet();
                     try {
                         release.await(30, TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
                 })).run(ctx -> {
+                    StageManagerHealthIndicator indicator = ctx.getBean(StageManagerHealthIndicator.class);
                     long start = System.nanoTime();
-                    Health h = ctx.getBean(StageManagerHealthIndicator.class).health();
+                    Health h = indicator.health();
                     long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-                    release.countDown();
                     assertEquals(Status.DOWN, h.getStatus());
                     assertThat((String) h.getDetails().get("error")).contains("did not answer within PT0.2S");
                     assertThat(tookMs).isLessThan(10_000);
+                    assertEquals(Status.DOWN, indicator.health().getStatus(), "still hanging: the same probe");
+                    assertEquals(1, listings.get(), "no second probe queued behind the hanging one");
+                    release.countDown();
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    Health after = indicator.health();
+                    while (after.getStatus() != Status.UP && System.nanoTime() < deadline) {
+                        after = indicator.health(); // the hung probe ends, the next one answers
+                    }
+                    assertEquals(Status.UP, after.getStatus());
                 });
     }
 
