@@ -1,0 +1,141 @@
+package io.secretstages.spring.boot.autoconfigure;
+
+import io.secretstages.SecretValue;
+import io.secretstages.spi.SecretChange;
+import io.secretstages.spi.SecretKey;
+import io.secretstages.spi.SecretRecord;
+import io.secretstages.spi.SecretSnapshot;
+import io.secretstages.spi.StageRepository;
+import io.secretstages.store.memory.InMemoryStageRepository;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The health indicator reads the store, with a bounded time. */
+class SecretStagesHealthAutoConfigurationTest {
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(SecretStagesAutoConfiguration.class,
+                    SecretStagesHealthAutoConfiguration.class));
+
+    @Test
+    void upWhenTheStoreAnswers() {
+        runner.run(ctx -> {
+            Health h = ctx.getBean("secretStagesHealthIndicator", HealthIndicator.class).health();
+            assertEquals(Status.UP, h.getStatus());
+            assertEquals("health", h.getDetails().get("probeProject"));
+        });
+    }
+
+    @Test
+    void downWithTheErrorCodeWhenTheStoreFails() {
+        runner.withBean(StageRepository.class, () -> new Listing(() -> {
+            throw new IllegalStateException("connection refused to db.internal:5432 as admin/s3cret");
+        })).run(ctx -> {
+            Health h = ctx.getBean(StageManagerHealthIndicator.class).health();
+            assertEquals(Status.DOWN, h.getStatus());
+            assertEquals("STORE_FAILURE", h.getDetails().get("error"));
+            assertThat(h.toString()).doesNotContain("s3cret");
+        });
+    }
+
+    @Test
+    void downWithinTheTimeoutWhenTheStoreHangsWithOneProbeAtATime() {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger listings = new AtomicInteger();
+        runner.withPropertyValues("secret-stages.health.timeout=200ms").withBean(StageRepository.class,
+                () -> new Listing(() -> {
+                    listings.incrementAndGet();
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                })).run(ctx -> {
+                    StageManagerHealthIndicator indicator = ctx.getBean(StageManagerHealthIndicator.class);
+                    long start = System.nanoTime();
+                    Health h = indicator.health();
+                    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                    assertEquals(Status.DOWN, h.getStatus());
+                    assertThat((String) h.getDetails().get("error")).contains("did not answer within PT0.2S");
+                    assertThat(tookMs).isLessThan(10_000);
+                    assertEquals(Status.DOWN, indicator.health().getStatus(), "still hanging: the same probe");
+                    assertEquals(1, listings.get(), "no second probe queued behind the hanging one");
+                    release.countDown();
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    Health after = indicator.health();
+                    while (after.getStatus() != Status.UP && System.nanoTime() < deadline) {
+                        after = indicator.health(); // the hung probe ends, the next one answers
+                    }
+                    assertEquals(Status.UP, after.getStatus());
+                });
+    }
+
+    @Test
+    void absentWhenDisabledOrWithoutBootsHealthSupport() {
+        runner.withPropertyValues("management.health.secret-stages.enabled=false")
+                .run(ctx -> assertThat(ctx).doesNotHaveBean(StageManagerHealthIndicator.class));
+        runner.withClassLoader(new FilteredClassLoader(HealthIndicator.class))
+                .run(ctx -> assertThat(ctx).doesNotHaveBean(StageManagerHealthIndicator.class));
+    }
+
+    /** The in-memory store, whose listSecrets first runs {@code onList}. */
+    private static final class Listing implements StageRepository {
+        private final InMemoryStageRepository delegate = new InMemoryStageRepository();
+        private final Runnable onList;
+
+        Listing(Runnable onList) {
+            this.onList = onList;
+        }
+
+        @Override
+        public Optional<SecretSnapshot> load(SecretKey key) {
+            return delegate.load(key);
+        }
+
+        @Override
+        public Optional<SecretValue> loadValue(SecretSnapshot snapshot, long versionNumber) {
+            return delegate.loadValue(snapshot, versionNumber);
+        }
+
+        @Override
+        public OptionalLong apply(SecretChange change) {
+            return delegate.apply(change);
+        }
+
+        @Override
+        public boolean delete(SecretSnapshot base) {
+            return delegate.delete(base);
+        }
+
+        @Override
+        public OptionalLong rewriteValues(SecretSnapshot base, java.util.Map<Long, SecretValue> values) {
+            return delegate.rewriteValues(base, values);
+        }
+
+        @Override
+        public List<SecretRecord> listSecrets(String projectId, String afterName, Instant activeAt, int limit) {
+            onList.run();
+            return delegate.listSecrets(projectId, afterName, activeAt, limit);
+        }
+
+        @Override
+        public List<SecretRecord> listDeletionsDue(Instant asOf, int limit) {
+            return delegate.listDeletionsDue(asOf, limit);
+        }
+    }
+}
