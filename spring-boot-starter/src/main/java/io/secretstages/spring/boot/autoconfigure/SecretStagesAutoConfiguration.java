@@ -20,7 +20,8 @@ import org.springframework.context.annotation.Import;
  */
 @AutoConfiguration(afterName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
 @EnableConfigurationProperties(SecretStagesProperties.class)
-@Import({JdbcStageRepositoryConfiguration.class, InMemoryStageRepositoryConfiguration.class})
+@Import({JdbcStageRepositoryConfiguration.class, InMemoryStageRepositoryConfiguration.class,
+        CsmsServerConfiguration.class, ServerCredentialsSanitizingConfiguration.class})
 public class SecretStagesAutoConfiguration {
 
     /** Created by Spring. */

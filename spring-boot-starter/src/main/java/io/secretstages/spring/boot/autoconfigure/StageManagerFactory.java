@@ -33,6 +33,8 @@ public final class StageManagerFactory {
     public JdbcStageRepository jdbcRepository(DataSource dataSource) {
         return JdbcStageRepository.builder(dataSource)
                 .tablePrefix(properties.getJdbc().getTablePrefix())
+                .statementTimeout(properties.getJdbc().getStatementTimeout())
+                .networkTimeout(properties.getJdbc().getNetworkTimeout())
                 .initializeSchema(initializesSchema(dataSource))
                 .build();
     }
@@ -47,6 +49,7 @@ public final class StageManagerFactory {
                 .maxStages(properties.getMaxStages())
                 .maxVersions(properties.getMaxVersions())
                 .writeCacheSize(properties.getWriteCacheSize())
+                .callTimeout(properties.getCallTimeout())
                 .cache(properties.getCache().toSettings());
     }
 
