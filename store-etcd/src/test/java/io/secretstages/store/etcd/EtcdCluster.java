@@ -40,6 +40,7 @@ final class EtcdCluster implements AutoCloseable {
             + "(install it with 'apt-get install etcd-server', or point -Detcd.binary=/path/to/etcd at one)";
     private static final Pattern LEADER = Pattern.compile("\"leader\":\"(\\d+)\"");
     private static final Pattern MEMBER = Pattern.compile("\"member_id\":\"(\\d+)\"");
+    private static final Pattern REVISION = Pattern.compile("\"revision\":\"(\\d+)\"");
 
     private final String etcd;
     private final Path root;
@@ -294,9 +295,22 @@ final class EtcdCluster implements AutoCloseable {
     void awaitCaughtUp(int i, long revision, Duration timeout) {
         awaitCondition(timeout, "member m" + i + " at revision " + revision, () -> {
             String status = status(i);
-            Matcher r = Pattern.compile("\"revision\":\"(\\d+)\"").matcher(status == null ? "" : status);
+            Matcher r = REVISION.matcher(status == null ? "" : status);
             return r.find() && Long.parseLong(r.group(1)) >= revision;
         });
+    }
+
+    /** @return the highest revision a running member reports (the cluster's revision once they agree) */
+    long revision() {
+        long max = 0;
+        for (int i = 0; i < members.size(); i++) {
+            String status = running(i) ? status(i) : null;
+            Matcher r = REVISION.matcher(status == null ? "" : status);
+            if (r.find()) {
+                max = Math.max(max, Long.parseLong(r.group(1)));
+            }
+        }
+        return max;
     }
 
     /** @return the index of the running member that running members agree is the leader, or -1 */
