@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,6 +39,7 @@ final class EtcdCluster implements AutoCloseable {
     /** How to get the tests that need etcd to run: printed when they are skipped. */
     static final String HOW_TO_ENABLE = "etcd not found on the PATH: the etcd tests are skipped "
             + "(install it with 'apt-get install etcd-server', or point -Detcd.binary=/path/to/etcd at one)";
+    private static final AtomicBoolean TOLD = new AtomicBoolean();
     private static final Pattern LEADER = Pattern.compile("\"leader\":\"(\\d+)\"");
     private static final Pattern MEMBER = Pattern.compile("\"member_id\":\"(\\d+)\"");
     private static final Pattern REVISION = Pattern.compile("\"revision\":\"(\\d+)\"");
@@ -93,7 +95,11 @@ final class EtcdCluster implements AutoCloseable {
 
     /** Skips the calling test (class) with {@link #HOW_TO_ENABLE} when there is no etcd binary. */
     static void assumeEtcdInstalled() {
-        assumeTrue(binary().isPresent(), HOW_TO_ENABLE);
+        boolean installed = binary().isPresent();
+        if (!installed && !TOLD.getAndSet(true)) {
+            System.out.println(HOW_TO_ENABLE); // once per run: surefire shows no reason for a skipped class
+        }
+        assumeTrue(installed, HOW_TO_ENABLE);
     }
 
     /**
