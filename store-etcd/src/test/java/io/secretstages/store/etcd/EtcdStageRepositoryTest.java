@@ -44,7 +44,7 @@ class EtcdStageRepositoryTest extends StageRepositoryContract {
         return EtcdStageRepository.builder(otherClient).keyPrefix("tck/").build();
     }
 
-    /** Every write is a consensus round trip: the kit's fuzz runs a quarter of its length here (all of it with -Psoak). */
+    /** Every write is a consensus round trip: the kit's fuzz runs a quarter of its length here (-Psoak raises it). */
     @Override
     protected int fuzzOpsPerThread() {
         return Math.max(1, super.fuzzOpsPerThread() / 4);
