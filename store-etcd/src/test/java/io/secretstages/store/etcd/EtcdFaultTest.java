@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -138,22 +139,22 @@ class EtcdFaultTest {
         }
 
         int contenders = NODES * 2;
-        ExecutorService pool = Executors.newFixedThreadPool(contenders);
+        ExecutorService pool = Executors.newFixedThreadPool(contenders + 1);
         int kills = 0;
         int ambiguousWins = 0;
+        int roundsWithoutWinner = 0;
         int follower = -1;
         int leader = -1;
         try {
             for (int round = 0; round < ROUNDS; round++) {
-                if (round == ROUNDS / 3) {
+                // the kills happen while the round's contenders race: the killer is released with them
+                int victim = -1;
+                if (round == ROUNDS / 3 && follower < 0) {
                     follower = (cluster.awaitLeader(Duration.ofSeconds(30)) + 1) % cluster.size();
-                    cluster.kill(follower);
-                    kills++;
-                } else if (round == 2 * ROUNDS / 3) {
+                    victim = follower;
+                } else if (round == 2 * ROUNDS / 3 && leader < 0) {
                     leader = cluster.awaitLeader(Duration.ofSeconds(30));
-                    cluster.kill(leader);
-                    kills++;
-                    cluster.startMember(follower); // a quorum again once a new leader is elected
+                    victim = leader;
                 }
                 String expected = untilAnswered(() -> setup.getStage(project, "counter", Stages.SYSCURRENT)).versionId();
                 List<String> candidates = new ArrayList<>();
@@ -163,7 +164,7 @@ class EtcdFaultTest {
                     candidates.add(untilAnswered(() -> setup.putVersion(project, "counter",
                             SecretValue.ofString("r" + c), Set.of("c" + c), token)).id());
                 }
-                CyclicBarrier start = new CyclicBarrier(contenders);
+                CyclicBarrier start = new CyclicBarrier(contenders + (victim >= 0 ? 1 : 0));
                 AtomicInteger acknowledgedWins = new AtomicInteger();
                 AtomicInteger failed = new AtomicInteger();
                 List<String> refused = new ArrayList<>();
@@ -190,6 +191,20 @@ class EtcdFaultTest {
                         return null;
                     }));
                 }
+                if (victim >= 0) {
+                    int v = victim;
+                    boolean leaderKill = v == leader;
+                    int restart = follower;
+                    futures.add(pool.submit(() -> {
+                        start.await();
+                        cluster.kill(v);
+                        if (leaderKill) {
+                            cluster.startMember(restart); // a quorum again once a new leader is elected
+                        }
+                        return null;
+                    }));
+                    kills++;
+                }
                 for (Future<?> f : futures) {
                     f.get(2, TimeUnit.MINUTES);
                 }
@@ -199,6 +214,7 @@ class EtcdFaultTest {
                     // nobody won: only possible if failures stood in for the win
                     assertEquals(0, acknowledgedWins.get(), "an acknowledged win is kept (round " + round + ")");
                     assertTrue(failed.get() > 0, "a round without a winner had failures (round " + round + ")");
+                    roundsWithoutWinner++;
                     round--; // race again from the same holder
                     continue;
                 }
@@ -247,9 +263,9 @@ class EtcdFaultTest {
                     "restarted member m" + i + " caught up");
         }
         System.out.printf("etcd faults: %d kills (follower m%d, leader m%d), %d guarded rounds with one winner each "
-                        + "(%d won by a call that failed ambiguously), %d acknowledged puts checked, %d failed attempts "
+                        + "(%d won by a call that failed ambiguously, %d raced again after no call won), %d acknowledged puts checked, %d failed attempts "
                         + "(%d ambiguous) retried with their token, 0 violations%n",
-                kills, follower, leader, ROUNDS, ambiguousWins, checked, failedAttempts.get(), ambiguousAttempts.get());
+                kills, follower, leader, ROUNDS, ambiguousWins, roundsWithoutWinner, checked, failedAttempts.get(), ambiguousAttempts.get());
     }
 
     @Test
@@ -266,6 +282,9 @@ class EtcdFaultTest {
         StageException read = assertTimeoutPreemptively(bound,
                 () -> assertThrows(StageException.class, () -> m.getStage(project, "s", Stages.SYSCURRENT)));
         assertEquals(ErrorCode.STORE_FAILURE, read.code());
+        assertFalse(String.valueOf(read.getCause()).contains("outcome unknown"), "a read is never ambiguous");
+        assertTrue(String.valueOf(read.getCause()).contains("deadline") || String.valueOf(read.getCause())
+                .contains("UNAVAILABLE"), "the failure says why: " + read.getCause());
         StageException write = assertTimeoutPreemptively(bound, () -> assertThrows(StageException.class,
                 () -> m.putVersion(project, "s", SecretValue.ofString("two"), Set.of(Stages.SYSCURRENT), "tok-2")));
         assertEquals(ErrorCode.STORE_FAILURE, write.code());
