@@ -62,8 +62,9 @@ import java.util.Optional;
  * first. A wrong guess costs a retry, never a wrong write: the transaction compares {@code mod_revision}.
  *
  * <h2>Sizes (etcd's limits)</h2>
- * A transaction holds at most 4 + 20 operations (default limit {@code --max-txn-ops 128}); the largest request adds
- * one 32 KiB value to a document under 4 KiB (limit {@code --max-request-bytes}, 1.5 MiB by default). A secret with 20
+ * A transaction holds a handful of operations: the document, the new value, the values of evicted versions (usually
+ * one) and the deletion key (default limit {@code --max-txn-ops 128}); the largest request adds one 32 KiB value to a
+ * document under 4 KiB (limit {@code --max-request-bytes}, 1.5 MiB by default). A secret with 20
  * versions of 32 KiB occupies about 660 KiB of keys; etcd also keeps old revisions until compacted, so run etcd with
  * {@code --auto-compaction-retention} and size {@code --quota-backend-bytes} (2 GiB by default) for your secrets.
  *
