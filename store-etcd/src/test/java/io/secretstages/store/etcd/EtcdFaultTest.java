@@ -45,6 +45,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EtcdFaultTest {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
     private static final int NODES = 4;
+    private static final int SECRETS_PER_WRITER = 20;
+    private static final int PUTS_PER_SECRET = 400;
     private static final int ROUNDS = Integer.getInteger("secretstages.etcd.faultRounds",
             Long.getLong("secretstages.soak.ops", 0) > 0 ? 60 : 18);
 
@@ -65,12 +67,29 @@ class EtcdFaultTest {
         }
     }
 
+    /** @return a node with its own client, connected: its first call opened the connection */
     private StageManager node(Client client) {
         clients.add(client);
-        return StageManager.builder()
+        StageManager m = StageManager.builder()
                 .repository(EtcdStageRepository.builder(client).keyPrefix("faults/").requestTimeout(REQUEST_TIMEOUT).build())
                 .maxVersions(500)
                 .build();
+        untilAnswered(() -> m.listSecrets("warm-up"));
+        return m;
+    }
+
+    /** Creates a secret, retrying a failure; a retry that finds it created finds the earlier attempt's commit. */
+    private static void create(StageManager m, String project, String secret, String value) {
+        untilAnswered(() -> {
+            try {
+                return m.createSecret(project, secret, SecretValue.ofString(value));
+            } catch (StageException e) {
+                if (e.code() == ErrorCode.SECRET_ALREADY_EXISTS) {
+                    return null;
+                }
+                throw e;
+            }
+        });
     }
 
     /** Calls {@code call} until it stops failing with STORE_FAILURE (the cluster is recovering), for at most 60 s. */
@@ -96,9 +115,11 @@ class EtcdFaultTest {
         }
         String project = "faults-" + System.nanoTime();
         StageManager setup = nodes.get(0);
-        setup.createSecret(project, "counter", SecretValue.ofString("c0"));
+        create(setup, project, "counter", "c0");
         for (int w = 0; w < NODES; w++) {
-            setup.createSecret(project, "w" + w, SecretValue.ofString("w0"));
+            for (int k = 0; k < SECRETS_PER_WRITER; k++) {
+                create(setup, project, "w" + w + "-" + k, "w0");
+            }
         }
 
         // Background writers: one per node, idempotent puts retried with the same token until acknowledged.
@@ -110,11 +131,15 @@ class EtcdFaultTest {
         ExecutorService writers = Executors.newFixedThreadPool(NODES);
         List<Future<?>> writing = new ArrayList<>();
         for (int w = 0; w < NODES; w++) {
-            String secret = "w" + w;
+            String writer = "w" + w;
             StageManager m = nodes.get(w);
-            acknowledged.put(secret, new ArrayList<>());
+            for (int k = 0; k < SECRETS_PER_WRITER; k++) {
+                acknowledged.put(writer + "-" + k, new ArrayList<>());
+            }
             writing.add(writers.submit(() -> {
-                for (int n = 1; !stop.get(); n++) {
+                // PUTS_PER_SECRET puts per secret, then the next one: below maxVersions, nothing is evicted
+                for (int n = 0; !stop.get() && n < SECRETS_PER_WRITER * PUTS_PER_SECRET; n++) {
+                    String secret = writer + "-" + n / PUTS_PER_SECRET;
                     String value = secret + "-" + n;
                     String token = "tok-" + secret + "-" + n;
                     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -245,8 +270,7 @@ class EtcdFaultTest {
 
         // Every acknowledged put is there with its value, and every put was acknowledged exactly once.
         long checked = 0;
-        for (int w = 0; w < NODES; w++) {
-            String secret = "w" + w;
+        for (String secret : acknowledged.keySet()) {
             List<String[]> acks = acknowledged.get(secret);
             List<VersionMetadata> versions = setup.listVersions(project, secret);
             assertEquals(acks.size() + 1L, Long.parseLong(versions.get(versions.size() - 1).id().substring(1)),
@@ -280,7 +304,7 @@ class EtcdFaultTest {
     void twoOfThreeMembersDown_callsFailWithStoreFailureInBoundedTime_thenSucceedWhenOneReturns() {
         StageManager m = node(cluster.client());
         String project = "down-" + System.nanoTime();
-        m.createSecret(project, "s", SecretValue.ofString("one"));
+        create(m, project, "s", "one");
         int leader = cluster.awaitLeader(Duration.ofSeconds(30));
         int a = (leader + 1) % 3;
         int b = (leader + 2) % 3;
@@ -316,7 +340,7 @@ class EtcdFaultTest {
     void twoOfThreeMembersFrozen_callsFailInBoundedTime_thenSucceedWhenThawed() {
         StageManager m = node(cluster.client());
         String project = "frozen-" + System.nanoTime();
-        m.createSecret(project, "s", SecretValue.ofString("one"));
+        create(m, project, "s", "one");
         int leader = cluster.awaitLeader(Duration.ofSeconds(30));
         int a = (leader + 1) % 3;
         cluster.freeze(leader, true);
