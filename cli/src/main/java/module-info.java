@@ -2,6 +2,7 @@
 module io.secretstages.cli {
     requires io.secretstages.store.jdbc;
     requires info.picocli;
+    requires java.logging;
 
     opens io.secretstages.cli to info.picocli;
 }

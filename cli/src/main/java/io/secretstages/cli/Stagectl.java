@@ -9,19 +9,15 @@ import io.secretstages.Stage;
 import io.secretstages.StageException;
 import io.secretstages.StageManager;
 import io.secretstages.VersionMetadata;
-import io.secretstages.store.jdbc.DriverManagerDataSource;
 import io.secretstages.store.jdbc.JdbcStageRepository;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import javax.sql.DataSource;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
@@ -32,8 +28,13 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code stagectl}: secret versions and stages from the command line, over any JDBC URL. Exit codes: 0 success,
- * 2 usage error, 4 refused (an HTTP 4xx error code), 5 store failure (5xx). Values are never printed unless
- * {@code get-version --show-value} asks for them.
+ * {@value #USAGE} usage error (bad option, file or URL), {@value #REFUSED} refused (an HTTP 4xx error code),
+ * {@value #STORE_FAILED} store failure (5xx: the database cannot be reached, does not exist, has no schema, or timed
+ * out). Values are never printed unless {@code get-version --show-value} asks for them; the database password never
+ * comes from the command line ({@link PasswordSource}). Only {@code init-schema} creates a database or applies DDL
+ * ({@link StoreOpener}).
+ *
+ * <p>Every subcommand is registered in the {@code subcommands} list of this class's {@code @Command}, and only there.
  */
 @Command(name = "stagectl", mixinStandardHelpOptions = true, version = "stagectl 0.1.0",
         description = "Secret versions and their stages (SYSCURRENT, SYSPREVIOUS, custom) over a JDBC database.",
@@ -43,16 +44,31 @@ import java.util.concurrent.Callable;
                 Stagectl.DeleteSecret.class, Stagectl.DescribeSecret.class, Stagectl.ListSecrets.class,
                 Stagectl.ScheduleDeletion.class, Stagectl.RestoreSecret.class, Stagectl.PurgeExpired.class})
 public final class Stagectl {
+    /** The database when {@code --jdbc-url} is not given: the demo's H2 file (the one place that names it). */
+    static final String DEFAULT_JDBC_URL = "jdbc:h2:file:./data/demo/stages";
+    static final int USAGE = 2;
     static final int REFUSED = 4;
     static final int STORE_FAILED = 5;
+    /** The PostgreSQL driver logs through java.util.logging to stderr (URLs included); stagectl reports itself. */
+    private static final java.util.logging.Logger POSTGRESQL_DRIVER_LOG = java.util.logging.Logger.getLogger("org.postgresql");
 
-    @Option(names = "--jdbc-url", scope = CommandLine.ScopeType.INHERIT, defaultValue = "jdbc:h2:file:./data/demo/stages",
+    @Option(names = "--jdbc-url", scope = CommandLine.ScopeType.INHERIT, defaultValue = DEFAULT_JDBC_URL,
             description = "JDBC URL (default: ${DEFAULT-VALUE}, the demo's H2 file)")
     String jdbcUrl;
     @Option(names = "--user", scope = CommandLine.ScopeType.INHERIT, description = "database user")
     String user;
-    @Option(names = "--password", scope = CommandLine.ScopeType.INHERIT, description = "database password")
-    String password;
+    @Option(names = "--password-file", paramLabel = "FILE", scope = CommandLine.ScopeType.INHERIT,
+            description = "read the database password from this file (else from $" + PasswordSource.ENVIRONMENT_VARIABLE
+                    + ", else a prompt if the database asks for one and this is a terminal)")
+    Path passwordFile;
+    /** Refused: accepted only to say so without echoing the password, which the process list has shown already. */
+    @Option(names = "--password", scope = CommandLine.ScopeType.INHERIT, hidden = true)
+    String passwordOnCommandLine;
+    @Option(names = "--timeout", scope = CommandLine.ScopeType.INHERIT, defaultValue = "30s",
+            converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "the command's deadline: it bounds each login, statement and network read, and the command"
+                    + " gives up 2s past it (for example 30s, 500ms, 2m; default: ${DEFAULT-VALUE})")
+    Duration timeout;
     @Option(names = {"-p", "--project"}, scope = CommandLine.ScopeType.INHERIT, defaultValue = "demo-project",
             description = "project id (default: ${DEFAULT-VALUE})")
     String project;
@@ -66,6 +82,7 @@ public final class Stagectl {
      * @param args the command line
      */
     public static void main(String[] args) {
+        POSTGRESQL_DRIVER_LOG.setLevel(java.util.logging.Level.OFF);
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
@@ -77,14 +94,25 @@ public final class Stagectl {
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             Stagectl root = line.getCommandSpec().root().userObject() instanceof Stagectl s ? s : null;
             boolean asJson = root != null && root.json;
+            if (e instanceof CliFailure f) {
+                err.println(asJson && f.exitCode() == STORE_FAILED
+                        ? "{\"error_code\":\"CSMS.0001\",\"error_msg\":" + Json.string(f.getMessage()) + "}"
+                        : "error: " + f.getMessage());
+                return f.exitCode();
+            }
             if (e instanceof StageException se) {
                 ErrorCode code = se.code();
+                String message = se.getMessage();
+                if (code == ErrorCode.STORE_FAILURE && root != null) {
+                    message += ConnectionFailure.knownCause(se, JdbcUrl.parse(root.jdbcUrl), root.timeout)
+                            .map(c -> " (" + c + ")").orElse("");
+                }
                 if (asJson) {
                     err.println("{\"error_code\":" + Json.string(code.errorCode()) + ",\"error_msg\":"
-                            + Json.string(code + ": " + se.getMessage()) + "}");
+                            + Json.string(code + ": " + message) + "}");
                 } else {
                     err.println("error " + code.errorCode() + " (" + code + ", HTTP " + code.httpStatus() + "): "
-                            + se.getMessage());
+                            + message);
                 }
                 return code.httpStatus() >= 500 ? STORE_FAILED : REFUSED;
             }
@@ -95,14 +123,29 @@ public final class Stagectl {
         return cl.execute(args);
     }
 
-    DataSource dataSource() {
-        return new DriverManagerDataSource(jdbcUrl, user, password);
+    /**
+     * Opens the store without a deadline on the whole command (for a long-running command; the JDBC timeouts
+     * still apply).
+     *
+     * @param createSchema true only for {@code init-schema}: create the database if need be and apply the DDL;
+     *                     otherwise the database and its schema must exist
+     * @return the repository
+     * @throws CliFailure if the options are bad or the database cannot be opened
+     */
+    JdbcStageRepository repository(boolean createSchema) {
+        if (passwordOnCommandLine != null) {
+            throw CliFailure.usage("--password is not accepted: every user of this machine can read it in the process"
+                    + " list; set $" + PasswordSource.ENVIRONMENT_VARIABLE + ", use --password-file FILE, or type it"
+                    + " at the prompt");
+        }
+        return StoreOpener.open(new StoreOpener.Options(jdbcUrl, user, passwordFile, timeout, System.getenv()),
+                createSchema);
     }
 
-    StageManager manager(boolean initializeSchema) {
-        return StageManager.builder()
-                .repository(JdbcStageRepository.builder(dataSource()).initializeSchema(initializeSchema).build())
-                .build();
+    /** A one-shot command's manager: the store opened ({@link #repository}) under the command's deadline. */
+    StageManager manager(boolean createSchema) {
+        CommandDeadline.start(timeout, JdbcUrl.parse(jdbcUrl), json, new PrintWriter(System.err, true));
+        return StageManager.builder().repository(repository(createSchema)).build();
     }
 
     /** Base of the subcommands: access to the global options and the output. */
@@ -117,7 +160,7 @@ public final class Stagectl {
         }
 
         StageManager manager() {
-            return root.manager(true);
+            return root.manager(false);
         }
 
         void printStage(Stage s) {
@@ -168,29 +211,16 @@ public final class Stagectl {
         }
     }
 
-    /** Where a value comes from: exactly one of an argument, a file, or standard input. */
-    static final class ValueSource {
-        @Option(names = "--value", description = "the value, as text") String text;
-        @Option(names = "--value-file", description = "read the value from a file") Path file;
-        @Option(names = "--value-stdin", description = "read the value from standard input") boolean stdin;
-    }
-
     abstract static class WithValue extends Sub {
         @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
         ValueSource source;
         @Option(names = "--binary", description = "store the bytes as a binary value (default: UTF-8 text)")
         boolean binary;
+        @Option(names = "--allow-empty", description = "accept an empty value (refused by default: usually a mistake)")
+        boolean allowEmpty;
 
-        SecretValue value() throws IOException {
-            byte[] bytes;
-            if (source.text != null) {
-                bytes = source.text.getBytes(StandardCharsets.UTF_8);
-            } else if (source.file != null) {
-                bytes = Files.readAllBytes(source.file);
-            } else {
-                bytes = System.in.readAllBytes();
-            }
-            return binary ? SecretValue.ofBinary(bytes) : SecretValue.ofString(new String(bytes, StandardCharsets.UTF_8));
+        SecretValue value() {
+            return source.read(binary, allowEmpty, System.in);
         }
     }
 
@@ -199,7 +229,7 @@ public final class Stagectl {
         @Override
         public Integer call() {
             root.manager(true);
-            done("schema ready on " + root.jdbcUrl);
+            done("schema ready on " + JdbcUrl.parse(root.jdbcUrl).redacted());
             return 0;
         }
     }
@@ -209,8 +239,9 @@ public final class Stagectl {
         @Parameters(index = "0", paramLabel = "SECRET") String secret;
 
         @Override
-        public Integer call() throws IOException {
-            printMetadata(manager().createSecret(root.project, secret, value()).metadata());
+        public Integer call() {
+            SecretValue value = value();
+            printMetadata(manager().createSecret(root.project, secret, value).metadata());
             return 0;
         }
     }
@@ -221,10 +252,11 @@ public final class Stagectl {
         @Option(names = "--stage", description = "a stage for the new version (repeatable)") List<String> stages;
 
         @Override
-        public Integer call() throws IOException {
+        public Integer call() {
+            SecretValue value = value();
             StageManager m = manager();
-            SecretVersion v = stages == null ? m.putVersion(root.project, secret, value())
-                    : m.putVersion(root.project, secret, value(), new LinkedHashSet<>(stages));
+            SecretVersion v = stages == null ? m.putVersion(root.project, secret, value)
+                    : m.putVersion(root.project, secret, value, new LinkedHashSet<>(stages));
             printMetadata(v.metadata());
             return 0;
         }
