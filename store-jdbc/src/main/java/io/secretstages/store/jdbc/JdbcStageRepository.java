@@ -60,6 +60,8 @@ import java.util.regex.Pattern;
  */
 public final class JdbcStageRepository implements StageRepository {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcStageRepository.class);
+    /** Attempts of a read refused as a serialization conflict (a read has no effect: repeating it is safe). */
+    private static final int READ_ATTEMPTS = 5;
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,39}");
     private static final String DEFAULT_PREFIX = "ss_";
 
@@ -235,22 +237,32 @@ public final class JdbcStageRepository implements StageRepository {
         T read(ResultSet rs) throws SQLException;
     }
 
-    /** The one read template: connection, one query, end the read transaction if auto-commit is off, close. */
+    /**
+     * The one read template: connection, one query, end the read transaction if auto-commit is off, close. At
+     * SERIALIZABLE (CockroachDB, YugabyteDB, PostgreSQL so configured) a read can lose a race too (40001): it is
+     * read again, a few times.
+     */
     private <T> T query(String what, String statement, Parameters parameters, Rows<T> rows) {
-        try (Connection c = dataSource.getConnection()) {
-            T result;
-            try (PreparedStatement ps = c.prepareStatement(statement)) {
-                parameters.bind(ps);
-                try (ResultSet rs = ps.executeQuery()) {
-                    result = rows.read(rs);
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = dataSource.getConnection()) {
+                T result;
+                try (PreparedStatement ps = c.prepareStatement(statement)) {
+                    parameters.bind(ps);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        result = rows.read(rs);
+                    }
                 }
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                }
+                return result;
+            } catch (SQLException e) {
+                if (attempt < READ_ATTEMPTS && dialect.isLostRace(e)) {
+                    LOG.debug("a read lost a race in the database ({}), reading again", e.getSQLState());
+                    continue;
+                }
+                throw failure(what, e);
             }
-            if (!c.getAutoCommit()) {
-                c.rollback();
-            }
-            return result;
-        } catch (SQLException e) {
-            throw failure(what, e);
         }
     }
 
