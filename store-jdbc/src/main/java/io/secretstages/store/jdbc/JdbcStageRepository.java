@@ -31,6 +31,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 
 /**
@@ -61,7 +63,7 @@ import java.util.regex.Pattern;
 public final class JdbcStageRepository implements StageRepository {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcStageRepository.class);
     /** Attempts of a read refused as a serialization conflict (a read has no effect: repeating it is safe). */
-    private static final int READ_ATTEMPTS = 5;
+    private static final int READ_ATTEMPTS = 10;
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,39}");
     private static final String DEFAULT_PREFIX = "ss_";
 
@@ -259,6 +261,8 @@ public final class JdbcStageRepository implements StageRepository {
             } catch (SQLException e) {
                 if (attempt < READ_ATTEMPTS && dialect.isLostRace(e)) {
                     LOG.debug("a read lost a race in the database ({}), reading again", e.getSQLState());
+                    // back off 0-2 ms per attempt, with jitter, so that the writers it conflicts with finish
+                    LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(2_000_000L * attempt));
                     continue;
                 }
                 throw failure(what, e);
