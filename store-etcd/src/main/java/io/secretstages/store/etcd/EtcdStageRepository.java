@@ -209,17 +209,12 @@ public final class EtcdStageRepository implements StageRepository {
 
     @Override
     public OptionalLong rewriteValues(SecretSnapshot base, Map<Long, SecretValue> values) {
-        if (values.isEmpty()) {
-            throw new IllegalArgumentException("no values to rewrite");
-        }
+        base.checkRewrite(values);
         SecretKey key = base.key();
         List<Op> ops = new ArrayList<>();
         // the same document again: its mod_revision, the secret's revision, changes with the values
         ops.add(Op.put(keys.secret(key), ByteSequence.from(SnapshotCodec.encode(base)), PutOption.DEFAULT));
         for (Map.Entry<Long, SecretValue> e : values.entrySet()) {
-            if (base.version(e.getKey()).isEmpty()) {
-                throw new IllegalArgumentException("v" + e.getKey() + " is not a version of " + name(key));
-            }
             ops.add(Op.put(keys.value(key, e.getKey()), storedValue(e.getValue()), PutOption.DEFAULT));
         }
         return commit(guard(key, base), ops, "rewrite of the values of secret " + name(key));

@@ -20,7 +20,7 @@ import java.util.Map;
 
 /**
  * The binary form of a secret's metadata document (the value of its {@code s/} key). Neither key nor revision is
- * in it: the key is the etcd key, the revision the key's {@code version}. Layout, big-endian:
+ * in it: the key is the etcd key, the revision the key's {@code mod_revision}. Layout, big-endian:
  * <pre>
  * byte   format (1)
  * time   createTime                       time = long epochSecond, int nano
