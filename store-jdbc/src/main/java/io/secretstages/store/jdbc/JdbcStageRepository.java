@@ -35,6 +35,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 
 /**
@@ -72,6 +74,8 @@ import java.util.regex.Pattern;
  */
 public final class JdbcStageRepository implements StageRepository {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcStageRepository.class);
+    /** Attempts of a read refused as a serialization conflict (a read has no effect: repeating it is safe). */
+    private static final int READ_ATTEMPTS = 10;
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,39}");
     private static final String DEFAULT_PREFIX = "ss_";
 
@@ -356,26 +360,38 @@ public final class JdbcStageRepository implements StageRepository {
         T read(ResultSet rs) throws SQLException;
     }
 
-    /** The one read template: connection, one query, end the read transaction if auto-commit is off, close. */
+    /**
+     * The one read template: connection, one query, end the read transaction if auto-commit is off, close. At
+     * SERIALIZABLE (CockroachDB, YugabyteDB, PostgreSQL so configured) a read can lose a race too (40001): it is
+     * read again, a few times.
+     */
     private <T> T query(String what, String statement, Parameters parameters, Rows<T> rows) {
-        Connection c = connect(what);
-        int previousTimeout = setNetworkTimeout(c);
-        try {
-            T result;
-            try (PreparedStatement ps = prepare(c, statement)) {
-                parameters.bind(ps);
-                try (ResultSet rs = ps.executeQuery()) {
-                    result = rows.read(rs);
+        for (int attempt = 1; ; attempt++) {
+            Connection c = connect(what);
+            int previousTimeout = setNetworkTimeout(c);
+            try {
+                T result;
+                try (PreparedStatement ps = prepare(c, statement)) {
+                    parameters.bind(ps);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        result = rows.read(rs);
+                    }
                 }
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                }
+                return result;
+            } catch (SQLException e) {
+                if (attempt < READ_ATTEMPTS && dialect.isLostRace(e)) {
+                    LOG.debug("a read lost a race in the database ({}), reading again", e.getSQLState());
+                    // back off 0-2 ms per attempt, with jitter, so that the writers it conflicts with finish
+                    LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(2_000_000L * attempt));
+                    continue;
+                }
+                throw failure(what, e, false);
+            } finally {
+                release(c, previousTimeout);
             }
-            if (!c.getAutoCommit()) {
-                c.rollback();
-            }
-            return result;
-        } catch (SQLException e) {
-            throw failure(what, e, false);
-        } finally {
-            release(c, previousTimeout);
         }
     }
 
