@@ -42,11 +42,12 @@ import java.util.regex.Pattern;
  * connection.
  * Safe for any number of repositories, in one JVM or many, over one database: the database is the only coordination.
  *
- * <p><b>Schema.</b> Three tables ({@code ss_secrets} with a revision, create and deletion times (R8),
- * {@code ss_versions} with values written once,
+ * <p><b>Schema.</b> Three tables ({@code ss_secrets} with a revision, create and deletion times (R8) and a
+ * description (R23), {@code ss_versions} with values written once and an expiry time (R24),
  * {@code ss_stages}); the DDL ships as classpath resources {@code /io/secretstages/store/jdbc/schema-h2.sql},
  * {@code schema-sqlite.sql} and {@code schema-postgresql.sql}. Apply it with your migration tool, or let {@link Builder#initializeSchema(boolean)}
- * apply it (idempotently) at build time.
+ * apply it (idempotently) at build time; it also upgrades tables of an earlier release in place (missing columns
+ * are added).
  *
  * <p><b>Transactions.</b> Every write is one transaction that starts with a compare-and-set on the secret's revision
  * ({@code UPDATE ... WHERE revision = ?}, which also locks the row): 0 rows means another writer won, the
