@@ -1,5 +1,7 @@
 package io.secretstages;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.Optional;
 import java.util.Set;
@@ -20,6 +22,10 @@ final class Inputs {
     /** Returned by {@link #versionNumber(String)} for a well-formed id that no version can have, such as v0 or v01. */
     static final long NEVER_ISSUED = -1L;
     static final String LATEST = "latest";
+    /** R23. */
+    static final int MAX_DESCRIPTION_BYTES = 2048;
+    /** R24: the latest expiry time, in epoch milliseconds. */
+    static final long MAX_EXPIRE_MILLIS = 9_999_999_999_999L;
 
     private Inputs() {
     }
@@ -162,6 +168,45 @@ final class Inputs {
         if (days < min || days > max) {
             throw invalid("recovery window must be " + min + " to " + max + " days (R8)");
         }
+    }
+
+    /** R23: a description of 0 to 2048 UTF-8 bytes, not null. */
+    static void description(String description) {
+        if (description == null) {
+            throw invalid("description must not be null; \"\" is none (R23)");
+        }
+        if (description.length() > MAX_DESCRIPTION_BYTES
+                || description.getBytes(StandardCharsets.UTF_8).length > MAX_DESCRIPTION_BYTES) {
+            throw invalid("description must be at most " + MAX_DESCRIPTION_BYTES + " UTF-8 bytes (R23)");
+        }
+        for (int i = 0; i < description.length(); i++) {
+            char c = description.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < description.length()
+                    && Character.isLowSurrogate(description.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw invalid("description must be well-formed UTF-16, without lone surrogates (R23)");
+            }
+        }
+    }
+
+    /**
+     * R24: an expiry time of 0 to 9999999999999 epoch milliseconds.
+     *
+     * @return the time truncated to milliseconds, or null for none
+     */
+    static Instant expireTime(Optional<Instant> expireTime) {
+        if (expireTime == null) {
+            throw invalid("expire time must be an Optional, not null (R24)");
+        }
+        if (expireTime.isEmpty()) {
+            return null;
+        }
+        Instant t = expireTime.get();
+        if (t.isBefore(Instant.EPOCH) || t.isAfter(Instant.ofEpochMilli(MAX_EXPIRE_MILLIS).plusNanos(999_999))) {
+            throw invalid("expire time must be 0 to " + MAX_EXPIRE_MILLIS + " epoch milliseconds (R24)");
+        }
+        return Instant.ofEpochMilli(t.toEpochMilli());
     }
 
     /** Listing secrets: a page holds 1 to {@code max}. */

@@ -37,7 +37,11 @@ public record StageEvent(Operation operation, String projectId, String secretNam
         /** {@code restoreSecret} that cancelled a scheduled deletion (R8). */
         RESTORE_SECRET,
         /** A secret removed because its recovery window passed (R8), by {@code purgeExpired} or lazily on access. */
-        PURGE_SECRET
+        PURGE_SECRET,
+        /** {@code updateDescription} (R23): no stage or version moves; {@code getSecret} tells the description. */
+        UPDATE_DESCRIPTION,
+        /** {@code updateVersionExpiry} (R24): no stage or version moves; the version's metadata tells the time. */
+        UPDATE_VERSION
     }
 
     /**

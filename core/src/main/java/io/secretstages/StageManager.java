@@ -282,11 +282,52 @@ public final class StageManager {
      *                        (R8); STORE_FAILURE
      */
     public SecretVersion createSecret(String projectId, String secretName, SecretValue value) {
+        return create(projectId, secretName, value, "");
+    }
+
+    /**
+     * Creates a secret with a description (R23) and its first version {@code v1}, which holds {@code SYSCURRENT}
+     * (R6). See {@link #createSecret(String, String, SecretValue)}.
+     *
+     * @param projectId the project (R1)
+     * @param secretName the secret (R2)
+     * @param value the value (R7)
+     * @param description 0 to 2048 UTF-8 bytes, {@code ""} for none (R23)
+     * @return the first version
+     * @throws StageException INVALID_PARAMETER (R1, R2, R7, R23); SECRET_ALREADY_EXISTS (R6);
+     *                        SECRET_PENDING_DELETION (R8); STORE_FAILURE
+     */
+    public SecretVersion createSecret(String projectId, String secretName, SecretValue value, String description) {
+        return create(projectId, secretName, value, description);
+    }
+
+    private SecretVersion create(String projectId, String secretName, SecretValue value, String description) {
         return observed("createSecret", projectId, secretName, call -> {
             SecretKey key = key(projectId, secretName);
             Inputs.value(value);
+            Inputs.description(description);
             return writer.writeAssumingAbsent(key, StageEvent.Operation.CREATE_SECRET, call,
-                    (s, now) -> rules.createSecret(key, s, value, now)).result();
+                    (s, now) -> rules.createSecret(key, s, value, description, now)).result();
+        });
+    }
+
+    /**
+     * Changes a secret's description (R23). Metadata only: no version or stage changes. Setting the description it
+     * has changes nothing. Atomic.
+     *
+     * @param projectId the project (R1)
+     * @param secretName the secret (R2)
+     * @param description 0 to 2048 UTF-8 bytes, {@code ""} for none
+     * @return the secret's metadata with the description
+     * @throws StageException INVALID_PARAMETER (R1, R2, R23, null included); SECRET_NOT_FOUND;
+     *                        SECRET_PENDING_DELETION (R8); STORE_FAILURE
+     */
+    public SecretMetadata updateDescription(String projectId, String secretName, String description) {
+        return observed("updateDescription", projectId, secretName, call -> {
+            SecretKey key = key(projectId, secretName);
+            Inputs.description(description);
+            return writer.write(key, StageEvent.Operation.UPDATE_DESCRIPTION, call,
+                    (s, now) -> rules.updateDescription(key, s, description)).result();
         });
     }
 
@@ -437,7 +478,7 @@ public final class StageManager {
      * @throws StageException INVALID_PARAMETER (R1, R2, R7); SECRET_NOT_FOUND; SECRET_PENDING_DELETION (R8); STORE_FAILURE
      */
     public SecretVersion putVersion(String projectId, String secretName, SecretValue value) {
-        return put(projectId, secretName, value, DEFAULT_STAGES, null);
+        return put(projectId, secretName, value, DEFAULT_STAGES, null, Optional.empty());
     }
 
     /**
@@ -455,7 +496,7 @@ public final class StageManager {
      *                        STAGE_LIMIT_EXCEEDED (R14); STORE_FAILURE
      */
     public SecretVersion putVersion(String projectId, String secretName, SecretValue value, Set<String> stages) {
-        return put(projectId, secretName, value, stages, null);
+        return put(projectId, secretName, value, stages, null, Optional.empty());
     }
 
     /**
@@ -483,11 +524,38 @@ public final class StageManager {
                 return null;
             });
         }
-        return put(projectId, secretName, value, stages, clientToken);
+        return put(projectId, secretName, value, stages, clientToken, Optional.empty());
+    }
+
+    /**
+     * The most general {@code putVersion}: {@link #putVersion(String, String, SecretValue, Set, String)} with an
+     * optional client token, and an optional expiry time for the new version (R24, metadata only).
+     *
+     * @param projectId the project (R1)
+     * @param secretName the secret (R2)
+     * @param value the value (R7)
+     * @param stages 1 to {@link #maxStages()} stage names
+     * @param clientToken a client token (idempotent put), or empty for none
+     * @param expireTime the version's expiry time, 0 to 9999999999999 epoch milliseconds (kept to the
+     *                   millisecond), or empty for none; a repeated client token answers with the earlier version
+     *                   as it is
+     * @return the new version, or the one put earlier with the same token and value
+     * @throws StageException INVALID_PARAMETER (R1-R3, R7, R10, R24, a malformed token, a token used with another
+     *                        value, a null Optional); BUILT_IN_STAGE (R13); SECRET_NOT_FOUND;
+     *                        SECRET_PENDING_DELETION (R8); STAGE_LIMIT_EXCEEDED (R14); STORE_FAILURE
+     */
+    public SecretVersion putVersion(String projectId, String secretName, SecretValue value, Set<String> stages,
+                                    Optional<String> clientToken, Optional<Instant> expireTime) {
+        if (clientToken == null || expireTime == null) {
+            return observed("putVersion", projectId, secretName, call -> {
+                throw Inputs.invalid("client token and expire time must be Optionals, not null");
+            });
+        }
+        return put(projectId, secretName, value, stages, clientToken.orElse(null), expireTime);
     }
 
     private SecretVersion put(String projectId, String secretName, SecretValue value, Set<String> stages,
-                              String clientToken) {
+                              String clientToken, Optional<Instant> expiry) {
         return observed("putVersion", projectId, secretName, call -> {
             SecretKey key = key(projectId, secretName);
             Inputs.value(value);
@@ -495,9 +563,10 @@ public final class StageManager {
             if (clientToken != null) {
                 Inputs.clientToken(clientToken);
             }
+            Instant expireTime = Inputs.expireTime(expiry);
             StageRules.refuseBuiltInInPut(stageSet);
             Outcome<VersionMetadata> done = writer.write(key, StageEvent.Operation.PUT_VERSION, call,
-                    (s, now) -> rules.putVersion(key, s, value, stageSet, clientToken, now));
+                    (s, now) -> rules.putVersion(key, s, value, stageSet, clientToken, expireTime, now));
             if (done.changed()) {
                 return new SecretVersion(done.result(), value);
             }
@@ -507,6 +576,29 @@ public final class StageManager {
                     Inputs.versionNumber(earlier.id()));
             StageRules.refuseOtherValueForToken(earlier, stored, value);
             return new SecretVersion(earlier, stored.orElse(value));
+        });
+    }
+
+    /**
+     * Sets or clears a version's expiry time (R24). Metadata only: an expired version stays readable and keeps its
+     * stages. Setting the time it has changes nothing. Atomic.
+     *
+     * @param projectId the project (R1)
+     * @param secretName the secret (R2)
+     * @param versionId the version (R4; not {@code latest})
+     * @param expireTime 0 to 9999999999999 epoch milliseconds (kept to the millisecond), or empty to clear it
+     * @return the version's metadata after the change
+     * @throws StageException INVALID_PARAMETER (R1, R2, R4, R24, a null Optional); SECRET_NOT_FOUND;
+     *                        SECRET_PENDING_DELETION (R8); VERSION_NOT_FOUND; STORE_FAILURE
+     */
+    public VersionMetadata updateVersionExpiry(String projectId, String secretName, String versionId,
+                                               Optional<Instant> expireTime) {
+        return observed("updateVersionExpiry", projectId, secretName, call -> {
+            SecretKey key = key(projectId, secretName);
+            long number = Inputs.versionId(versionId);
+            Instant time = Inputs.expireTime(expireTime);
+            return writer.write(key, StageEvent.Operation.UPDATE_VERSION, call,
+                    (s, now) -> rules.updateVersionExpiry(key, s, number, versionId, time)).result();
         });
     }
 

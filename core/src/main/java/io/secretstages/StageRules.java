@@ -126,16 +126,27 @@ final class StageRules {
     // ------------------------------------------------------------ secrets (R6, R8)
 
     /** R6: v1 holds SYSCURRENT. A pending secret keeps its name (R8); another is SECRET_ALREADY_EXISTS. */
-    Plan<SecretVersion> createSecret(SecretKey key, Optional<SecretSnapshot> s, SecretValue value, Instant now) {
+    Plan<SecretVersion> createSecret(SecretKey key, Optional<SecretSnapshot> s, SecretValue value, String description,
+                                     Instant now) {
         if (s.isPresent()) {
             changeable(s.get());
             throw new StageException(ErrorCode.SECRET_ALREADY_EXISTS,
                     "secret " + key.secretName() + " already exists in project " + key.projectId() + " (R6)");
         }
         SecretChange change = SecretChange.creating(key, new NewVersion(1, now, value))
-                .attachStages(List.of(new StageRecord(SYSCURRENT, 1, now))).build();
+                .attachStages(List.of(new StageRecord(SYSCURRENT, 1, now))).description(description).build();
         return Plan.write(change, new SecretVersion(new VersionMetadata(key.secretName(), "v1", now, DEFAULT_STAGES),
                 value));
+    }
+
+    /** R23: metadata only; refused while pending deletion (R8); the same description changes nothing. */
+    Plan<SecretMetadata> updateDescription(SecretKey key, Optional<SecretSnapshot> s, String description) {
+        SecretSnapshot base = changeable(existing(key, s));
+        if (base.description().equals(description)) {
+            return Plan.unchanged(Views.secret(base));
+        }
+        SecretChange change = SecretChange.from(base).description(description).build();
+        return Plan.write(change, Views.secret(change.result()));
     }
 
     /** R8: deleted at once with everything it holds; a pending secret is deleted by its schedule. */
@@ -168,7 +179,7 @@ final class StageRules {
      * versions go beyond the version limit (R15). A client token already used answers with that version, unchanged.
      */
     Plan<VersionMetadata> putVersion(SecretKey key, Optional<SecretSnapshot> snapshot, SecretValue value,
-                                     Set<String> stages, String clientToken, Instant now) {
+                                     Set<String> stages, String clientToken, Instant expireTime, Instant now) {
         SecretSnapshot s = changeable(existing(key, snapshot));
         if (clientToken != null) {
             for (VersionRecord v : s.versions()) {
@@ -188,11 +199,24 @@ final class StageRules {
         }
         checkCustomStageLimit(s.stages(), stages);
         SecretChange change = SecretChange.from(s)
-                .addVersion(new NewVersion(number, now, value, clientToken))
+                .addVersion(new NewVersion(number, now, value, clientToken, expireTime))
                 .attachStages(attached)
                 .removeVersions(deprecatedBeyondLimit(s, attached))
                 .build();
-        return Plan.write(change, new VersionMetadata(key.secretName(), VersionRecord.idOf(number), now, stages));
+        return Plan.write(change, new VersionMetadata(key.secretName(), VersionRecord.idOf(number), now, stages,
+                Optional.ofNullable(expireTime)));
+    }
+
+    /** R24: metadata only, refused while pending deletion (R8); the same time changes nothing. */
+    Plan<VersionMetadata> updateVersionExpiry(SecretKey key, Optional<SecretSnapshot> snapshot, long number,
+                                              String versionId, Instant expireTime) {
+        SecretSnapshot s = changeable(existing(key, snapshot));
+        VersionRecord v = s.version(number).orElseThrow(() -> versionNotFound(key, versionId));
+        if (java.util.Objects.equals(v.expireTime(), expireTime)) {
+            return Plan.unchanged(Views.version(s, v));
+        }
+        SecretChange change = SecretChange.from(s).expireTime(number, expireTime).build();
+        return Plan.write(change, Views.version(change.result(), change.result().version(number).orElseThrow()));
     }
 
     /** R15: a version holding a stage once {@code attached} are applied is kept; the oldest others go. */

@@ -24,22 +24,23 @@ final class Views {
     }
 
     /** R8: ENABLED, or PENDING_DELETION with the deletion time. */
-    static SecretMetadata secret(SecretKey key, Instant createTime, Instant deletionTime) {
+    static SecretMetadata secret(SecretKey key, Instant createTime, Instant deletionTime, String description) {
         return new SecretMetadata(key.secretName(), deletionTime == null ? SecretState.ENABLED
-                : SecretState.PENDING_DELETION, createTime, Optional.ofNullable(deletionTime));
+                : SecretState.PENDING_DELETION, createTime, Optional.ofNullable(deletionTime), description);
     }
 
     static SecretMetadata secret(SecretSnapshot s) {
-        return secret(s.key(), s.createTime(), s.deletionTime());
+        return secret(s.key(), s.createTime(), s.deletionTime(), s.description());
     }
 
     static SecretMetadata secret(SecretRecord r) {
-        return secret(r.key(), r.createTime(), r.deletionTime());
+        return secret(r.key(), r.createTime(), r.deletionTime(), r.description());
     }
 
     /** R16: a version's metadata, with the stages it holds in the snapshot. */
     static VersionMetadata version(SecretSnapshot s, VersionRecord v) {
-        return new VersionMetadata(s.key().secretName(), v.id(), v.createTime(), stagesOf(s, v.number()));
+        return new VersionMetadata(s.key().secretName(), v.id(), v.createTime(), stagesOf(s, v.number()),
+                Optional.ofNullable(v.expireTime()));
     }
 
     /**

@@ -7,6 +7,7 @@ import io.secretstages.SecretValue;
 import io.secretstages.SecretVersion;
 import io.secretstages.StageException;
 import io.secretstages.StageManager;
+import io.secretstages.Stages;
 import io.secretstages.VersionMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -198,7 +199,7 @@ public final class CsmsApi {
                         : createSecret(requestId, project, RequestBody.parse(request.body()));
             case SECRET:
                 if (method.equals("GET")) {
-                    return ok(requestId, ResponseBody.secret(project, manager.getSecret(project, secret), null));
+                    return ok(requestId, ResponseBody.secret(project, manager.getSecret(project, secret)));
                 }
                 if (method.equals("PUT")) {
                     return updateSecret(requestId, project, secret, RequestBody.parse(request.body()));
@@ -208,14 +209,13 @@ public final class CsmsApi {
             case SCHEDULE_DELETION:
                 return scheduleDeletion(requestId, project, secret, RequestBody.parse(request.body()));
             case CANCEL_DELETION:
-                return ok(requestId, ResponseBody.secret(project, manager.restoreSecret(project, secret), null));
+                return ok(requestId, ResponseBody.secret(project, manager.restoreSecret(project, secret)));
             case VERSIONS:
                 return method.equals("GET") ? listVersions(requestId, project, secret, request)
                         : createVersion(requestId, project, secret, RequestBody.parse(request.body()));
             case VERSION:
                 if (method.equals("GET")) {
-                    return ok(requestId, ResponseBody.version(manager.getVersion(project, secret, route.leaf()),
-                            Optional.empty()));
+                    return ok(requestId, ResponseBody.version(manager.getVersion(project, secret, route.leaf())));
                 }
                 return updateVersion(requestId, project, secret, route.leaf(), RequestBody.parse(request.body()));
             case STAGE:
@@ -229,9 +229,9 @@ public final class CsmsApi {
         String name = body.requiredString("name");
         SecretValue value = body.secretValue();
         checkAcceptedOnly(body);
-        body.string("description");
-        SecretVersion first = manager.createSecret(project, name, value);
-        return ok(requestId, ResponseBody.createdSecret(project, first, null));
+        String description = body.string("description").orElse("");
+        SecretVersion first = manager.createSecret(project, name, value, description);
+        return ok(requestId, ResponseBody.createdSecret(project, first, description));
     }
 
     /** S8: fields for features the library does not have are type-checked, accepted and not stored. */
@@ -250,8 +250,13 @@ public final class CsmsApi {
     }
 
     private CsmsResponse updateSecret(String requestId, String project, String secret, RequestBody body) {
-        return error(requestId, 501, NOT_IMPLEMENTED,
-                "UpdateSecret (description) waits for the library's secret descriptions (R23)");
+        checkAcceptedOnly(body);
+        Optional<String> description = body.string("description");
+        if (description.isEmpty()) { // only the description is stored (R23); the other fields are accepted (S8)
+            return ok(requestId, ResponseBody.secret(project, manager.getSecret(project, secret)));
+        }
+        return ok(requestId, ResponseBody.secret(project,
+                manager.updateDescription(project, secret, description.get())));
     }
 
     private CsmsResponse scheduleDeletion(String requestId, String project, String secret, RequestBody body) {
@@ -259,26 +264,24 @@ public final class CsmsApi {
         SecretMetadata scheduled = days.isPresent()
                 ? manager.scheduleDeletion(project, secret, Math.toIntExact(days.get()))
                 : manager.scheduleDeletion(project, secret);
-        return ok(requestId, ResponseBody.secret(project, scheduled, null));
+        return ok(requestId, ResponseBody.secret(project, scheduled));
     }
 
     private CsmsResponse createVersion(String requestId, String project, String secret, RequestBody body) {
         SecretValue value = body.secretValue();
         Optional<List<String>> stages = body.strings("version_stages");
-        if (body.integer("expire_time", 0, 9_999_999_999_999L).isPresent()) {
-            return error(requestId, 501, NOT_IMPLEMENTED,
-                    "expire_time waits for the library's version expiry (R24)");
-        }
-        SecretVersion created = stages.isPresent()
-                ? manager.putVersion(project, secret, value, new LinkedHashSet<>(stages.get()))
-                : manager.putVersion(project, secret, value);
-        return ok(requestId, ResponseBody.versionMetadata(created.metadata(), Optional.empty()));
+        Optional<Instant> expireTime = body.integer("expire_time", 0, 9_999_999_999_999L).map(Instant::ofEpochMilli);
+        Set<String> stageSet = stages.isPresent() ? new LinkedHashSet<>(stages.get()) : Set.of(Stages.SYSCURRENT);
+        SecretVersion created = manager.putVersion(project, secret, value, stageSet, Optional.empty(), expireTime);
+        return ok(requestId, ResponseBody.versionMetadata(created.metadata()));
     }
 
     private CsmsResponse updateVersion(String requestId, String project, String secret, String versionId,
                                        RequestBody body) {
-        return error(requestId, 501, NOT_IMPLEMENTED,
-                "UpdateVersion (expire_time) waits for the library's version expiry (R24)");
+        Instant expireTime = body.integer("expire_time", 0, 9_999_999_999_999L).map(Instant::ofEpochMilli)
+                .orElseThrow(() -> RequestBody.invalid("expire_time is required (R24)"));
+        return ok(requestId, ResponseBody.versionMetadata(
+                manager.updateVersionExpiry(project, secret, versionId, Optional.of(expireTime))));
     }
 
     private CsmsResponse stage(String requestId, String project, String secret, String stage, CsmsRequest request) {
@@ -321,9 +324,9 @@ public final class CsmsApi {
         SecretPage page = manager.listSecrets(project, marker, limit);
         if (eventName != null) {
             // S8: event subscriptions are not stored, so no secret is subscribed to any event
-            return ok(requestId, ResponseBody.secrets(project, List.of(), Optional.empty(), s -> null));
+            return ok(requestId, ResponseBody.secrets(project, List.of(), Optional.empty()));
         }
-        return ok(requestId, ResponseBody.secrets(project, page.secrets(), page.nextMarker(), s -> null));
+        return ok(requestId, ResponseBody.secrets(project, page.secrets(), page.nextMarker()));
     }
 
     private CsmsResponse listVersions(String requestId, String project, String secret, CsmsRequest request) {
@@ -343,7 +346,7 @@ public final class CsmsApi {
         int to = (int) Math.min(all.size(), (long) from + limit);
         List<VersionMetadata> page = all.subList(from, to);
         Optional<String> next = to < all.size() ? Optional.of(page.get(page.size() - 1).id()) : Optional.empty();
-        return ok(requestId, ResponseBody.versionMetadatas(page, next, v -> Optional.empty()));
+        return ok(requestId, ResponseBody.versionMetadatas(page, next));
     }
 
     /** Orders well-formed version ids by number (R4), leading zeros aside. */

@@ -66,12 +66,12 @@ final class ResponseBody {
                 .getBytes(StandardCharsets.UTF_8)).toString();
     }
 
-    static byte[] secret(String projectId, SecretMetadata secret, String description) {
+    static byte[] secret(String projectId, SecretMetadata secret) {
         return json(g -> {
             g.writeStartObject();
             g.writeFieldName("secret");
             writeSecret(g, projectId, secret.name(), secret.state(), secret.createTime(), secret.deletionTime(),
-                    description);
+                    secret.description());
             g.writeEndObject();
         });
     }
@@ -87,14 +87,12 @@ final class ResponseBody {
         });
     }
 
-    static byte[] secrets(String projectId, List<SecretMetadata> page, Optional<String> nextMarker,
-                          java.util.function.Function<SecretMetadata, String> description) {
+    static byte[] secrets(String projectId, List<SecretMetadata> page, Optional<String> nextMarker) {
         return json(g -> {
             g.writeStartObject();
             g.writeArrayFieldStart("secrets");
             for (SecretMetadata s : page) {
-                writeSecret(g, projectId, s.name(), s.state(), s.createTime(), s.deletionTime(),
-                        description.apply(s));
+                writeSecret(g, projectId, s.name(), s.state(), s.createTime(), s.deletionTime(), s.description());
             }
             g.writeEndArray();
             writePageInfo(g, page.size(), nextMarker);
@@ -109,7 +107,7 @@ final class ResponseBody {
         g.writeStringField("id", secretId(projectId, name, createTime));
         g.writeStringField("name", name);
         g.writeStringField("state", state == SecretState.PENDING_DELETION ? "PENDING_DELETE" : "ENABLED");
-        if (description != null) {
+        if (!description.isEmpty()) { // R23: "" is no description
             g.writeStringField("description", description);
         }
         g.writeNumberField("create_time", createTime.toEpochMilli());
@@ -130,22 +128,21 @@ final class ResponseBody {
         g.writeEndObject();
     }
 
-    static byte[] versionMetadata(VersionMetadata v, Optional<Instant> expireTime) {
+    static byte[] versionMetadata(VersionMetadata v) {
         return json(g -> {
             g.writeStartObject();
             g.writeFieldName("version_metadata");
-            writeVersionMetadata(g, v, expireTime);
+            writeVersionMetadata(g, v);
             g.writeEndObject();
         });
     }
 
-    static byte[] versionMetadatas(List<VersionMetadata> page, Optional<String> nextMarker,
-                                   java.util.function.Function<VersionMetadata, Optional<Instant>> expireTime) {
+    static byte[] versionMetadatas(List<VersionMetadata> page, Optional<String> nextMarker) {
         return json(g -> {
             g.writeStartObject();
             g.writeArrayFieldStart("version_metadatas");
             for (VersionMetadata v : page) {
-                writeVersionMetadata(g, v, expireTime.apply(v));
+                writeVersionMetadata(g, v);
             }
             g.writeEndArray();
             writePageInfo(g, page.size(), nextMarker);
@@ -153,13 +150,12 @@ final class ResponseBody {
         });
     }
 
-    private static void writeVersionMetadata(JsonGenerator g, VersionMetadata v, Optional<Instant> expireTime)
-            throws IOException {
+    private static void writeVersionMetadata(JsonGenerator g, VersionMetadata v) throws IOException {
         g.writeStartObject();
         g.writeStringField("id", v.id());
         g.writeNumberField("create_time", v.createTime().toEpochMilli());
-        if (expireTime.isPresent()) {
-            g.writeNumberField("expire_time", expireTime.get().toEpochMilli());
+        if (v.expireTime().isPresent()) { // R24
+            g.writeNumberField("expire_time", v.expireTime().get().toEpochMilli());
         }
         g.writeStringField("secret_name", v.secretName());
         g.writeArrayFieldStart("version_stages");
@@ -172,12 +168,12 @@ final class ResponseBody {
         g.writeEndObject();
     }
 
-    static byte[] version(SecretVersion version, Optional<Instant> expireTime) {
+    static byte[] version(SecretVersion version) {
         return json(g -> {
             g.writeStartObject();
             g.writeObjectFieldStart("version");
             g.writeFieldName("version_metadata");
-            writeVersionMetadata(g, version.metadata(), expireTime);
+            writeVersionMetadata(g, version.metadata());
             SecretValue value = version.value();
             if (value.isString()) {
                 g.writeStringField("secret_string", value.string().orElseThrow());

@@ -85,6 +85,10 @@ abstract class SdkContract {
         return n;
     }
 
+    private Secret show(String n) {
+        return client.showSecret(new ShowSecretRequest().withSecretName(n)).getSecret();
+    }
+
     private static ServiceResponseException refused(int status, String errorCode, Executable call) {
         ServiceResponseException e = assertThrows(ServiceResponseException.class, call);
         assertEquals(status, e.getHttpStatusCode(), e.getErrorMsg());
@@ -395,17 +399,54 @@ abstract class SdkContract {
     }
 
     @Test
-    void updateSecretAndUpdateVersionAreDocumentedRefusals() {
+    void descriptionIsSetAtCreationAndByUpdateSecret() {                                             // R23
+        String n = name();
+        Secret created = client.createSecret(new CreateSecretRequest().withBody(new CreateSecretRequestBody()
+                .withName(n).withSecretString("one").withDescription("first ünïcode"))).getSecret();
+        assertEquals("first ünïcode", created.getDescription());
+        assertEquals("first ünïcode", show(n).getDescription());
+        Secret updated = client.updateSecret(new UpdateSecretRequest().withSecretName(n)
+                .withBody(new UpdateSecretRequestBody().withDescription("changed"))).getSecret();
+        assertEquals("changed", updated.getDescription());
+        assertEquals("changed", show(n).getDescription());
+        refused(400, "CSMS.0002", () -> client.updateSecret(new UpdateSecretRequest().withSecretName(n)
+                .withBody(new UpdateSecretRequestBody().withDescription("x".repeat(2049)))));
+        assertEquals("changed", show(n).getDescription(), "the refused update changed nothing");
+        client.deleteSecretForSchedule(new DeleteSecretForScheduleRequest().withSecretName(n)
+                .withBody(new DeleteSecretForScheduleRequestBody().withRecoveryWindowInDays(7)));
+        refused(400, "CSMS.0103", () -> client.updateSecret(new UpdateSecretRequest().withSecretName(n)
+                .withBody(new UpdateSecretRequestBody().withDescription("late"))));            // R8
+    }
+
+    @Test
+    void expireTimeIsSetOnCreateSecretVersionAndByUpdateVersion() {                                   // R24
         String n = create("one");
-        refused(501, CsmsApi.NOT_IMPLEMENTED, () -> client.updateSecret(new UpdateSecretRequest()
-                .withSecretName(n).withBody(new UpdateSecretRequestBody().withDescription("d"))));
-        refused(501, CsmsApi.NOT_IMPLEMENTED, () -> client.updateVersion(new UpdateVersionRequest()
-                .withSecretName(n).withVersionId("v1").withBody(new UpdateVersionRequestBody().withExpireTime(1L))));
-        refused(501, CsmsApi.NOT_IMPLEMENTED, () -> client.createSecretVersion(new CreateSecretVersionRequest()
+        VersionMetadata v2 = client.createSecretVersion(new CreateSecretVersionRequest().withSecretName(n)
+                .withBody(new CreateSecretVersionRequestBody().withSecretString("two")
+                        .withExpireTime(1_893_456_000_000L))).getVersionMetadata();
+        assertEquals(1_893_456_000_000L, v2.getExpireTime());
+        assertEquals(List.of("SYSCURRENT"), v2.getVersionStages());
+        assertEquals(1_893_456_000_000L, client.showSecretVersion(new ShowSecretVersionRequest().withSecretName(n)
+                .withVersionId("v2")).getVersion().getVersionMetadata().getExpireTime());
+        VersionMetadata v1 = client.updateVersion(new UpdateVersionRequest().withSecretName(n).withVersionId("v1")
+                .withBody(new UpdateVersionRequestBody().withExpireTime(9_999_999_999_999L))).getVersionMetadata();
+        assertEquals(9_999_999_999_999L, v1.getExpireTime());
+        assertEquals(List.of("SYSPREVIOUS"), v1.getVersionStages(), "metadata only: stages stay");
+        List<VersionMetadata> listed = client.listSecretVersions(new ListSecretVersionsRequest().withSecretName(n))
+                .getVersionMetadatas();
+        assertEquals(java.util.Arrays.asList(9_999_999_999_999L, 1_893_456_000_000L),
+                listed.stream().map(VersionMetadata::getExpireTime).toList());
+        refused(400, "CSMS.0002", () -> client.updateVersion(new UpdateVersionRequest().withSecretName(n)
+                .withVersionId("v1").withBody(new UpdateVersionRequestBody().withExpireTime(10_000_000_000_000L))));
+        refused(404, "CSMS.0005", () -> client.updateVersion(new UpdateVersionRequest().withSecretName(n)
+                .withVersionId("v9").withBody(new UpdateVersionRequestBody().withExpireTime(1L))));
+        refused(400, "CSMS.0002", () -> client.createSecretVersion(new CreateSecretVersionRequest()
                 .withSecretName(n).withBody(new CreateSecretVersionRequestBody().withSecretString("x")
-                        .withExpireTime(1L))));
-        assertEquals(1, client.listSecretVersions(new ListSecretVersionsRequest().withSecretName(n))
+                        .withExpireTime(-1L))));
+        assertEquals(2, client.listSecretVersions(new ListSecretVersionsRequest().withSecretName(n))
                 .getVersionMetadatas().size(), "the refused put left nothing");
+        assertEquals(9_999_999_999_999L, client.showSecretVersion(new ShowSecretVersionRequest().withSecretName(n)
+                .withVersionId("v1")).getVersion().getVersionMetadata().getExpireTime());
     }
 
     @Test

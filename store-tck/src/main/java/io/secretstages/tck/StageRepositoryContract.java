@@ -1277,6 +1277,53 @@ public abstract class StageRepositoryContract {
     }
 
     @Nested
+    @DisplayName("R23 description and R24 version expiry time")
+    class DescriptionAndExpiry {
+        private final Instant expiry = Instant.ofEpochMilli(9_999_999_999_999L);
+
+        private void write() {
+            manager.createSecret(project, "d", text("one"), "Ünïcode description, " + "x".repeat(2000));
+            manager.createSecret(project, "e", text("one"));
+            manager.updateDescription(project, "e", "changed later");
+            manager.putVersion(project, "d", text("two"), Set.of("SYSCURRENT"), Optional.empty(),
+                    Optional.of(expiry));
+            manager.updateVersionExpiry(project, "d", "v1", Optional.of(Instant.EPOCH));
+        }
+
+        private void assertReadBack(StageManager m) {
+            assertEquals("Ünïcode description, " + "x".repeat(2000), m.getSecret(project, "d").description());
+            assertEquals(List.of("Ünïcode description, " + "x".repeat(2000), "changed later"),
+                    m.listSecrets(project).secrets().stream().map(SecretMetadata::description).toList());
+            assertEquals(List.of(Optional.of(Instant.EPOCH), Optional.of(expiry)),
+                    m.listVersions(project, "d").stream().map(VersionMetadata::expireTime).toList());
+            assertEquals(Optional.of(expiry), m.getVersion(project, "d", "latest").metadata().expireTime());
+            assertEquals(Optional.empty(), m.getVersion(project, "e", "v1").metadata().expireTime());
+        }
+
+        @Test
+        void bothAreStoredAndReadBackFromTheStore() {
+            write();
+            assertReadBack(StageManager.builder().repository(repository).clock(clock).writeCacheSize(0).build());
+            assertEquals(Optional.empty(),
+                    manager.updateVersionExpiry(project, "d", "v2", Optional.empty()).expireTime());
+            assertEquals("", manager.updateDescription(project, "e", "").description());
+            StageManager fresh = StageManager.builder().repository(repository).clock(clock).writeCacheSize(0).build();
+            assertEquals(Optional.empty(), fresh.getVersion(project, "d", "v2").metadata().expireTime());
+            assertEquals("", fresh.getSecret(project, "e").description());
+        }
+
+        @Test
+        void bothSurviveAReloadThroughASecondRepository() {
+            StageRepository second = anotherRepositoryOverSameStorage(underlying);
+            if (second == null) {
+                return; // no shared storage
+            }
+            write();
+            assertReadBack(StageManager.builder().repository(second).clock(clock).writeCacheSize(0).build());
+        }
+    }
+
+    @Nested
     @DisplayName("secrets listing with marker and limit")
     class SecretsListing {
         private List<String> names(SecretPage page) {

@@ -44,11 +44,12 @@ import java.util.regex.Pattern;
  * connection.
  * Safe for any number of repositories, in one JVM or many, over one database: the database is the only coordination.
  *
- * <p><b>Schema.</b> Three tables ({@code ss_secrets} with a revision, create and deletion times (R8),
- * {@code ss_versions} with values written once,
+ * <p><b>Schema.</b> Three tables ({@code ss_secrets} with a revision, create and deletion times (R8) and a
+ * description (R23), {@code ss_versions} with values written once and an expiry time (R24),
  * {@code ss_stages}); the DDL ships as classpath resources {@code /io/secretstages/store/jdbc/schema-h2.sql},
  * {@code schema-sqlite.sql} and {@code schema-postgresql.sql}. Apply it with your migration tool, or let {@link Builder#initializeSchema(boolean)}
- * apply it (idempotently) at build time.
+ * apply it (idempotently) at build time; it also upgrades tables of an earlier release in place (missing columns
+ * are added).
  *
  * <p><b>Transactions.</b> Every write is one transaction that starts with a compare-and-set on the secret's revision
  * ({@code UPDATE ... WHERE revision = ?}, which also locks the row): 0 rows means another writer won, the
@@ -291,6 +292,7 @@ public final class JdbcStageRepository implements StageRepository {
         Map<String, StageRecord> stages = new HashMap<>();
         Instant createTime = instantOrNull(rs, 8);
         Instant deletionTime = instantOrNull(rs, 9);
+        String description = textOrEmpty(rs, 11);
         long previous = -1;
         do {
             long number = rs.getLong(3);
@@ -298,7 +300,8 @@ public final class JdbcStageRepository implements StageRepository {
                 continue;
             }
             if (number != previous) {
-                versions.add(new VersionRecord(number, Instant.ofEpochMilli(rs.getLong(4)), rs.getString(7)));
+                versions.add(new VersionRecord(number, Instant.ofEpochMilli(rs.getLong(4)), rs.getString(7),
+                        instantOrNull(rs, 10)));
                 previous = number;
             }
             String stage = rs.getString(5);
@@ -309,7 +312,12 @@ public final class JdbcStageRepository implements StageRepository {
         if (createTime == null) { // a row from before the column existed that the schema update did not fill
             createTime = versions.isEmpty() ? Instant.EPOCH : versions.get(0).createTime();
         }
-        return new SecretSnapshot(key, revision, last, versions, stages, createTime, deletionTime);
+        return new SecretSnapshot(key, revision, last, versions, stages, createTime, deletionTime, description);
+    }
+
+    private static String textOrEmpty(ResultSet rs, int column) throws SQLException {
+        String text = rs.getString(column);
+        return text == null ? "" : text;
     }
 
     private static Instant instantOrNull(ResultSet rs, int column) throws SQLException {
@@ -320,7 +328,7 @@ public final class JdbcStageRepository implements StageRepository {
     private static SecretRecord secretRecord(SecretKey key, ResultSet rs, int firstColumn) throws SQLException {
         Instant created = instantOrNull(rs, firstColumn + 1);
         return new SecretRecord(key, rs.getLong(firstColumn), created == null ? Instant.EPOCH : created,
-                instantOrNull(rs, firstColumn + 2));
+                instantOrNull(rs, firstColumn + 2), textOrEmpty(rs, firstColumn + 3));
     }
 
     @Override
@@ -464,6 +472,7 @@ public final class JdbcStageRepository implements StageRepository {
                     bindKey(ps, key);
                     ps.setLong(3, change.result().lastVersionNumber());
                     ps.setLong(4, change.result().createTime().toEpochMilli());
+                    ps.setString(5, change.result().description());
                     ps.executeUpdate();
                 } catch (SQLException e) {
                     if (dialect.isUniqueViolation(e)) {
@@ -483,6 +492,7 @@ public final class JdbcStageRepository implements StageRepository {
                     ps.setBoolean(5, v.value().isString());
                     ps.setBytes(6, v.value().toBytes());
                     ps.setString(7, v.clientToken());
+                    setMillisOrNull(ps, 8, v.expireTime());
                     ps.executeUpdate();
                 }
             }
@@ -493,9 +503,28 @@ public final class JdbcStageRepository implements StageRepository {
             });
             batch(c, sql.deleteStage, key, change.detachedStages(), (ps, name) -> ps.setString(3, name));
             batch(c, sql.deleteVersion, key, change.removedVersions(), (ps, n) -> ps.setLong(3, n));
+            if (!change.updatedVersions().isEmpty()) {
+                updateExpireTimes(c, key, change.updatedVersions());
+            }
             return true;
         });
         return applied ? (change.creates() ? OptionalLong.of(1) : next) : OptionalLong.empty();
+    }
+
+    /** R24: the updated versions' expiry times, in one batch (the SET parameter comes before the key here). */
+    private void updateExpireTimes(Connection c, SecretKey key, List<VersionRecord> versions) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql.updateExpireTime)) {
+            for (VersionRecord v : versions) {
+                setMillisOrNull(ps, 1, v.expireTime());
+                bindKey(ps, 2, key);
+                ps.setLong(4, v.number());
+                ps.addBatch();
+            }
+            int[] counts = ps.executeBatch();
+            if (counts.length != versions.size()) {
+                throw new SQLException("batch ran " + counts.length + " of " + versions.size() + " statements");
+            }
+        }
     }
 
     @Override
@@ -653,15 +682,20 @@ public final class JdbcStageRepository implements StageRepository {
             throws SQLException {
         try (PreparedStatement ps = prepare(c, sql.casSecret)) {
             ps.setLong(1, next.lastVersionNumber());
-            if (next.deletionTime() == null) {
-                ps.setNull(2, java.sql.Types.BIGINT);
-            } else {
-                ps.setLong(2, next.deletionTime().toEpochMilli());
-            }
-            ps.setString(3, key.projectId());
-            ps.setString(4, key.secretName());
-            ps.setLong(5, expectedRevision);
+            setMillisOrNull(ps, 2, next.deletionTime());
+            ps.setString(3, next.description());
+            ps.setString(4, key.projectId());
+            ps.setString(5, key.secretName());
+            ps.setLong(6, expectedRevision);
             return ps.executeUpdate() == 1;
+        }
+    }
+
+    private static void setMillisOrNull(PreparedStatement ps, int index, Instant time) throws SQLException {
+        if (time == null) {
+            ps.setNull(index, java.sql.Types.BIGINT);
+        } else {
+            ps.setLong(index, time.toEpochMilli());
         }
     }
 
@@ -770,12 +804,36 @@ public final class JdbcStageRepository implements StageRepository {
                     st.execute(dialect.schemaLock());
                 }
                 for (String ddl : statements) {
-                    st.execute(ddl);
+                    if (!addsExistingColumn(c, ddl)) {
+                        st.execute(ddl);
+                    }
                 }
             }
             return true;
         });
         LOG.info("schema {} applied with table prefix {}", dialect.schemaResource(), prefix);
+    }
+
+    private static final java.util.regex.Pattern ADD_COLUMN = java.util.regex.Pattern.compile(
+            "ALTER TABLE (\\w+) ADD COLUMN (?!IF NOT EXISTS)(\\w+)\\b.*", java.util.regex.Pattern.DOTALL);
+
+    /**
+     * Whether {@code ddl} is an {@code ALTER TABLE t ADD COLUMN c} without {@code IF NOT EXISTS} (SQLite has none
+     * for columns) of a column the table already has: such an upgrade is skipped.
+     */
+    private static boolean addsExistingColumn(Connection c, String ddl) throws SQLException {
+        java.util.regex.Matcher m = ADD_COLUMN.matcher(ddl);
+        if (!m.matches()) {
+            return false;
+        }
+        try (ResultSet rs = c.getMetaData().getColumns(null, null, m.group(1), null)) {
+            while (rs.next()) {
+                if (m.group(2).equalsIgnoreCase(rs.getString("COLUMN_NAME"))) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**

@@ -15,6 +15,7 @@ final class Statements {
     final String insertSecret;
     final String casSecret;
     final String insertVersion;
+    final String updateExpireTime;
     final String upsertStage;
     final String deleteStage;
     final String deleteVersion;
@@ -35,7 +36,7 @@ final class Statements {
         String key = "project_id = ? AND secret_name = ?";
         // One query returns the secret row, its versions, and the stages each version holds.
         loadSecret = "SELECT s.revision, s.last_version, v.version_number, v.create_time, t.stage_name, t.update_time,"
-                + " v.client_token, s.create_time, s.deletion_time"
+                + " v.client_token, s.create_time, s.deletion_time, v.expire_time, s.description"
                 + " FROM " + secrets + " s"
                 + " LEFT JOIN " + versions + " v ON v.project_id = s.project_id AND v.secret_name = s.secret_name"
                 + " LEFT JOIN " + stages + " t ON t.project_id = v.project_id AND t.secret_name = v.secret_name"
@@ -48,15 +49,17 @@ final class Statements {
                 + " AND t.stage_name = ?"
                 + " WHERE s.project_id = ? AND s.secret_name = ?";
         loadValue = "SELECT is_string, secret_value FROM " + versions + " WHERE " + key + " AND version_number = ?";
-        insertSecret = "INSERT INTO " + secrets + " (project_id, secret_name, revision, last_version, create_time)"
-                + " VALUES (?, ?, 1, ?, ?)";
-        casSecret = "UPDATE " + secrets + " SET revision = revision + 1, last_version = ?, deletion_time = ? WHERE "
-                + key + " AND revision = ?";
+        insertSecret = "INSERT INTO " + secrets
+                + " (project_id, secret_name, revision, last_version, create_time, description)"
+                + " VALUES (?, ?, 1, ?, ?, ?)";
+        casSecret = "UPDATE " + secrets + " SET revision = revision + 1, last_version = ?, deletion_time = ?,"
+                + " description = ? WHERE " + key + " AND revision = ?";
         rewriteValue = "UPDATE " + versions + " SET is_string = ?, secret_value = ? WHERE " + key
                 + " AND version_number = ?";
         insertVersion = "INSERT INTO " + versions
-                + " (project_id, secret_name, version_number, create_time, is_string, secret_value, client_token)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?)";
+                + " (project_id, secret_name, version_number, create_time, is_string, secret_value, client_token,"
+                + " expire_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+        updateExpireTime = "UPDATE " + versions + " SET expire_time = ? WHERE " + key + " AND version_number = ?";
         upsertStage = dialect.upsertStage(stages);
         deleteStage = "DELETE FROM " + stages + " WHERE " + key + " AND stage_name = ?";
         deleteVersion = "DELETE FROM " + versions + " WHERE " + key + " AND version_number = ?";
@@ -64,10 +67,10 @@ final class Statements {
         deleteAllVersions = "DELETE FROM " + versions + " WHERE " + key;
         deleteSecret = "DELETE FROM " + secrets + " WHERE " + key;
         String name = dialect.byteOrder("secret_name");
-        listSecrets = "SELECT secret_name, revision, create_time, deletion_time FROM " + secrets
+        listSecrets = "SELECT secret_name, revision, create_time, deletion_time, description FROM " + secrets
                 + " WHERE project_id = ? AND " + name + " > ? AND (deletion_time IS NULL OR deletion_time > ?)"
                 + " ORDER BY " + name + " LIMIT ?";
-        listDeletionsDue = "SELECT project_id, secret_name, revision, create_time, deletion_time FROM " + secrets
+        listDeletionsDue = "SELECT project_id, secret_name, revision, create_time, deletion_time, description FROM " + secrets
                 + " WHERE deletion_time <= ? ORDER BY deletion_time LIMIT ?";
         attachStages = dialect.attachStagesInOneStatement(secrets, stages);
         detachStages = dialect.detachStagesInOneStatement(secrets, stages);

@@ -10,6 +10,7 @@ CREATE TABLE IF NOT EXISTS ss_secrets (
     last_version   BIGINT      NOT NULL,
     create_time    BIGINT,
     deletion_time  BIGINT,
+    description    VARCHAR(2048) DEFAULT '' NOT NULL,
     CONSTRAINT ss_secrets_pk PRIMARY KEY (project_id, secret_name)
 );
 
@@ -19,8 +20,9 @@ CREATE TABLE IF NOT EXISTS ss_versions (
     version_number BIGINT           NOT NULL,
     create_time    BIGINT           NOT NULL,
     is_string      BOOLEAN          NOT NULL,
-    secret_value   VARBINARY(32768) NOT NULL,
+    secret_value   VARBINARY(65536) NOT NULL,
     client_token   VARCHAR(64),
+    expire_time    BIGINT,
     CONSTRAINT ss_versions_pk PRIMARY KEY (project_id, secret_name, version_number),
     CONSTRAINT ss_versions_secret_fk FOREIGN KEY (project_id, secret_name)
         REFERENCES ss_secrets (project_id, secret_name)
@@ -51,3 +53,12 @@ ALTER TABLE ss_secrets ADD COLUMN IF NOT EXISTS deletion_time BIGINT;
 
 UPDATE ss_secrets s SET create_time = (SELECT MIN(v.create_time) FROM ss_versions v
     WHERE v.project_id = s.project_id AND v.secret_name = s.secret_name) WHERE s.create_time IS NULL;
+
+-- Description (R23) and version expiry time (R24, epoch milliseconds, NULL: none). The ALTERs upgrade a schema
+-- created before the columns existed.
+ALTER TABLE ss_secrets ADD COLUMN IF NOT EXISTS description VARCHAR(2048) DEFAULT '' NOT NULL;
+
+ALTER TABLE ss_versions ADD COLUMN IF NOT EXISTS expire_time BIGINT;
+
+-- Room for encrypted values (a 32 KiB value grows when wrapped); upgrades a schema created with VARBINARY(32768).
+ALTER TABLE ss_versions ALTER COLUMN secret_value SET DATA TYPE VARBINARY(65536);

@@ -11,6 +11,7 @@ CREATE TABLE IF NOT EXISTS ss_secrets (
     last_version   BIGINT      NOT NULL,
     create_time    BIGINT,
     deletion_time  BIGINT,
+    description    VARCHAR(2048) DEFAULT '' NOT NULL,
     CONSTRAINT ss_secrets_pk PRIMARY KEY (project_id, secret_name)
 );
 
@@ -22,6 +23,7 @@ CREATE TABLE IF NOT EXISTS ss_versions (
     is_string      BOOLEAN          NOT NULL,
     secret_value   BYTEA            NOT NULL,
     client_token   VARCHAR(64),
+    expire_time    BIGINT,
     CONSTRAINT ss_versions_pk PRIMARY KEY (project_id, secret_name, version_number),
     CONSTRAINT ss_versions_secret_fk FOREIGN KEY (project_id, secret_name)
         REFERENCES ss_secrets (project_id, secret_name)
@@ -55,3 +57,9 @@ UPDATE ss_secrets s SET create_time = (SELECT MIN(v.create_time) FROM ss_version
 
 -- purgeExpired finds secrets due for deletion through this small index (only secrets pending deletion are in it).
 CREATE INDEX IF NOT EXISTS ss_secrets_due_ix ON ss_secrets (deletion_time) WHERE deletion_time IS NOT NULL;
+
+-- Description (R23) and version expiry time (R24, epoch milliseconds, NULL: none). The ALTERs upgrade a schema
+-- created before the columns existed.
+ALTER TABLE ss_secrets ADD COLUMN IF NOT EXISTS description VARCHAR(2048) DEFAULT '' NOT NULL;
+
+ALTER TABLE ss_versions ADD COLUMN IF NOT EXISTS expire_time BIGINT;

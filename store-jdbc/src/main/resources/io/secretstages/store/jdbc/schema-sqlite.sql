@@ -10,6 +10,7 @@ CREATE TABLE IF NOT EXISTS ss_secrets (
     last_version   BIGINT      NOT NULL,
     create_time    BIGINT,
     deletion_time  BIGINT,
+    description    VARCHAR(2048) DEFAULT '' NOT NULL,
     CONSTRAINT ss_secrets_pk PRIMARY KEY (project_id, secret_name)
 );
 
@@ -21,6 +22,7 @@ CREATE TABLE IF NOT EXISTS ss_versions (
     is_string      BOOLEAN     NOT NULL,
     secret_value   BLOB        NOT NULL,
     client_token   VARCHAR(64),
+    expire_time    BIGINT,
     CONSTRAINT ss_versions_pk PRIMARY KEY (project_id, secret_name, version_number),
     CONSTRAINT ss_versions_secret_fk FOREIGN KEY (project_id, secret_name)
         REFERENCES ss_secrets (project_id, secret_name)
@@ -45,3 +47,10 @@ CREATE INDEX IF NOT EXISTS ss_stages_version_ix ON ss_stages (project_id, secret
 
 -- purgeExpired finds secrets due for deletion through this small index (only secrets pending deletion are in it).
 CREATE INDEX IF NOT EXISTS ss_secrets_due_ix ON ss_secrets (deletion_time) WHERE deletion_time IS NOT NULL;
+
+-- Description (R23) and version expiry time (R24, epoch milliseconds, NULL: none). The ALTERs upgrade a schema
+-- created before the columns existed (SQLite has no IF NOT EXISTS for columns: the repository runs an ADD COLUMN only
+-- when the table lacks the column).
+ALTER TABLE ss_secrets ADD COLUMN description VARCHAR(2048) DEFAULT '' NOT NULL;
+
+ALTER TABLE ss_versions ADD COLUMN expire_time BIGINT;

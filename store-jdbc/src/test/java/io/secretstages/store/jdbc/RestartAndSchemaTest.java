@@ -114,7 +114,7 @@ class RestartAndSchemaTest {
     void shippedDdlMatchesWhatTheRepositoryApplies() {
         for (SqlDialect d : List.of(SqlDialect.H2, SqlDialect.POSTGRESQL)) {
             List<String> ddl = JdbcStageRepository.ddl(d, "ss_");
-            assertEquals(d == SqlDialect.H2 ? 8 : 9, ddl.size(), d + ": " + ddl);
+            assertEquals(11, ddl.size(), d + ": " + ddl);
             assertTrue(ddl.get(0).startsWith("CREATE TABLE IF NOT EXISTS ss_secrets"), ddl.get(0));
             assertTrue(JdbcStageRepository.ddl(d, "zz_").get(2).contains("REFERENCES zz_versions"));
         }
@@ -147,6 +147,10 @@ class RestartAndSchemaTest {
                 c.commit();
             }
         }
+        assertUpgraded(ds);
+    }
+
+    private static void assertUpgraded(DataSource ds) {
         StageManager m = StageManager.builder()
                 .repository(JdbcStageRepository.builder(ds).tablePrefix("old_").initializeSchema(true).build())
                 .build();
@@ -157,6 +161,20 @@ class RestartAndSchemaTest {
         assertEquals("v3", m.putVersion("p", "s", SecretValue.ofString("y"), Set.of("SYSCURRENT"), "token").id());
         assertEquals(io.secretstages.SecretState.PENDING_DELETION, m.scheduleDeletion("p", "s", 7).state());
         assertEquals(List.of("s"), m.listSecrets("p").secrets().stream().map(x -> x.name()).toList());
+        m.restoreSecret("p", "s");
+        assertEquals("", m.getSecret("p", "s").description(), "R23: an upgraded secret has no description");
+        assertEquals(java.util.Optional.empty(), m.getVersion("p", "s", "v1").metadata().expireTime());
+        m.updateDescription("p", "s", "upgraded");
+        java.time.Instant expiry = java.time.Instant.ofEpochMilli(9_999_999_999_999L);
+        m.updateVersionExpiry("p", "s", "v1", java.util.Optional.of(expiry));
+        // R23, R24 read back by a new repository over the upgraded tables; a second initialisation is a no-op
+        StageManager again = StageManager.builder()
+                .repository(JdbcStageRepository.builder(ds).tablePrefix("old_").initializeSchema(true).build())
+                .build();
+        assertEquals("upgraded", again.getSecret("p", "s").description());
+        assertEquals("upgraded", again.listSecrets("p").secrets().get(0).description());
+        assertEquals(java.util.Optional.of(expiry), again.getVersion("p", "s", "v1").metadata().expireTime());
+        assertEquals(java.util.Optional.empty(), again.getVersion("p", "s", "v2").metadata().expireTime());
     }
 
     @Test
@@ -164,6 +182,52 @@ class RestartAndSchemaTest {
         upgradeFromTheFirstSchema(TestDatabases.h2("upgrade"), "VARBINARY(32768)", "X'78'");
         try (HikariDataSource pg = TestDatabases.postgresPool(2, true)) {
             upgradeFromTheFirstSchema(pg, "BYTEA", "'\\x78'::bytea");
+        }
+    }
+
+    @Test
+    void aSqliteSchemaWithoutDescriptionAndExpiryIsUpgradedInPlace(@TempDir Path dir) throws SQLException {
+        try (HikariDataSource sqlite = TestDatabases.sqlite(dir.resolve("old.db"), 2)) {
+            try (Connection c = sqlite.getConnection(); java.sql.Statement st = c.createStatement()) {
+                for (String ddl : JdbcStageRepository.ddl(SqlDialect.SQLITE, "old_")) {
+                    if (!ddl.startsWith("ALTER")) { // the SQLite schema before R23/R24: without their columns
+                        st.execute(ddl.replaceAll("(?m)^\\s*(description|expire_time) .*$\n", ""));
+                    }
+                }
+                st.execute("INSERT INTO old_secrets (project_id, secret_name, revision, last_version) VALUES"
+                        + " ('p', 's', 2, 2)");
+                st.execute("INSERT INTO old_versions (project_id, secret_name, version_number, create_time,"
+                        + " is_string, secret_value) VALUES ('p', 's', 1, 1000, 1, X'78'), ('p', 's', 2, 2000, 1, X'78')");
+                st.execute("INSERT INTO old_stages VALUES ('p', 's', 'SYSCURRENT', 2, 2000),"
+                        + " ('p', 's', 'SYSPREVIOUS', 1, 2000)");
+                try (ResultSet rs = c.getMetaData().getColumns(null, null, "old_secrets", "description")) {
+                    assertTrue(!rs.next(), "the old table has no description column");
+                }
+                if (!c.getAutoCommit()) {
+                    c.commit();
+                }
+            }
+            assertUpgraded(sqlite);
+        }
+    }
+
+    @Test
+    void h2ValueColumnHasRoomForEncryptedValues() throws SQLException {
+        DataSource h2 = TestDatabases.h2("wide-values");
+        try (Connection c = h2.getConnection(); java.sql.Statement st = c.createStatement()) {
+            st.execute(FIRST_SCHEMA.get(0).replace("old_", "wide_"));
+            st.execute(FIRST_SCHEMA.get(1).replace("old_", "wide_").replace("secret_value %s",
+                    "secret_value VARBINARY(32768)"));
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+        }
+        JdbcStageRepository.builder(h2).tablePrefix("wide_").initializeSchema(true).build();
+        try (Connection c = h2.getConnection();
+             java.sql.ResultSet rs = c.getMetaData().getColumns(null, null, "WIDE_VERSIONS", "SECRET_VALUE")) {
+            assertTrue(rs.next());
+            assertEquals(65536, rs.getInt("COLUMN_SIZE"), "E5: VARBINARY(32768) grown in place");
+            assertEquals(java.sql.DatabaseMetaData.columnNoNulls, rs.getInt("NULLABLE"));
         }
     }
 }

@@ -54,6 +54,11 @@ class SqlIsConstantTest {
             m.getVersion(p, s, "latest");
             m.listStages(p, s);
             m.deleteStage(p, s, stage);
+            m.updateDescription(p, s, "Dq" + value);
+            m.putVersion(p, s, SecretValue.ofString(value), Set.of(Stages.SYSCURRENT), Optional.empty(),
+                    Optional.of(java.time.Instant.ofEpochMilli(r.nextLong(9_999_999_999_999L))));
+            m.updateVersionExpiry(p, s, "v1", Optional.of(java.time.Instant.ofEpochMilli(1234)));
+            m.listSecrets(p);
             try {
                 m.createSecret(p, s, SecretValue.ofString(value));
             } catch (StageException expected) {
