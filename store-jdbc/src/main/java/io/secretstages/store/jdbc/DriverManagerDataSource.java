@@ -72,9 +72,9 @@ public final class DriverManagerDataSource implements DataSource {
         return false;
     }
 
-    /** @return the URL, never the password */
+    /** @return the URL with any {@code password=} / {@code pwd=} setting in it masked; never the password */
     @Override
     public String toString() {
-        return "DriverManagerDataSource[" + url + "]";
+        return "DriverManagerDataSource[" + url.replaceAll("(?i)((?:password|pwd)=)[^;&]*", "$1***") + "]";
     }
 }
