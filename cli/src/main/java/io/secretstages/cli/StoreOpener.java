@@ -50,6 +50,7 @@ final class StoreOpener {
         JdbcUrl url = createSchema ? given.durable() : given.durable().existingDatabaseOnly();
         requireDriver(url);
         String initSchema = initSchemaCommand(options, given);
+        String password = PasswordSource.given(options.passwordFile(), options.environment()).orElse(null); // usage first
         if (!createSchema && url.isSqlite()) {
             Optional<Path> file = url.databaseFile();
             if (file.isPresent() && !Files.exists(file.get())) {
@@ -57,7 +58,6 @@ final class StoreOpener {
                         + initSchema + "` first");
             }
         }
-        String password = PasswordSource.given(options.passwordFile(), options.environment()).orElse(null);
         ConnectionFailure.Target target = new ConnectionFailure.Target(given, options.user(), password,
                 options.timeout(), initSchema);
         TimedDataSource dataSource = new TimedDataSource(url, options.user(), password, options.timeout());

@@ -63,7 +63,7 @@ class StagectlSchemaIT {
     @Test
     void noCommandButInitSchemaCreatesADatabase_defaultUrlAndGivenUrl() throws Exception {
         Path missing = workingDirectory.resolve("mistyped").resolve("stages");
-        Path defaultDatabase = workingDirectory.resolve("data/demo/stages").toAbsolutePath();
+        Path defaultDatabase = workingDirectory.resolve("data/demo/stages.db").toAbsolutePath();
         for (List<String> command : COMMANDS_ON_A_DATABASE) {
             Result byDefault = stagectl.run(with(command));
             assertEquals(Stagectl.STORE_FAILED, byDefault.exit(), byDefault.toString());
@@ -85,7 +85,7 @@ class StagectlSchemaIT {
 
         Result init = stagectl.run("init-schema");
         assertEquals(0, init.exit(), init.toString());
-        assertTrue(Files.exists(workingDirectory.resolve("data/demo/stages.mv.db")), filesIn(workingDirectory).toString());
+        assertTrue(Files.exists(workingDirectory.resolve("data/demo/stages.db")), filesIn(workingDirectory).toString());
         Result listed = stagectl.run("list-secrets");
         assertEquals(0, listed.exit(), listed.toString());
         assertTrue(listed.out().startsWith("SECRET"), listed.out());
