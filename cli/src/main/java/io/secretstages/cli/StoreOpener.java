@@ -51,6 +51,16 @@ final class StoreOpener {
         requireDriver(url);
         String initSchema = initSchemaCommand(options, given);
         String password = PasswordSource.given(options.passwordFile(), options.environment()).orElse(null); // usage first
+        if (createSchema && url.isSqlite()) { // SQLite creates the file but not its directory (H2 does both)
+            Optional<Path> file = url.databaseFile();
+            if (file.isPresent() && file.get().toAbsolutePath().getParent() != null) {
+                try {
+                    Files.createDirectories(file.get().toAbsolutePath().getParent());
+                } catch (java.io.IOException e) {
+                    throw CliFailure.store("cannot create the directory of " + file.get() + ": " + e.getMessage());
+                }
+            }
+        }
         if (!createSchema && url.isSqlite()) {
             Optional<Path> file = url.databaseFile();
             if (file.isPresent() && !Files.exists(file.get())) {
