@@ -146,7 +146,7 @@ public final class Stagectl {
     /** A one-shot command's manager: the store opened ({@link #repository}) under the command's deadline. */
     StageManager manager(boolean createSchema) {
         CommandDeadline.start(timeout, JdbcUrl.parse(jdbcUrl), json, new PrintWriter(System.err, true));
-        return StageManager.builder().repository(repository(createSchema)).build();
+        return StageManager.builder().repository(repository(createSchema)).callTimeout(timeout).build();
     }
 
     /** Base of the subcommands: access to the global options and the output. */

@@ -89,9 +89,10 @@ final class StoreOpener {
             }
         }
         try {
-            return JdbcStageRepository.builder(dataSource).initializeSchema(createSchema).build();
+            return JdbcStageRepository.builder(dataSource).initializeSchema(createSchema)
+                    .statementTimeout(options.timeout()).networkTimeout(options.timeout()).build();
         } catch (IllegalArgumentException e) {
-            throw CliFailure.usage("stagectl works with H2 and PostgreSQL; " + url.redacted() + " is " + product);
+            throw CliFailure.usage("stagectl works with SQLite, H2 and PostgreSQL; " + url.redacted() + " is " + product);
         } catch (StoreException e) {
             // a StoreException's message names what failed and never a value (its contract)
             throw CliFailure.store("cannot " + (createSchema ? "apply the schema to " : "open ") + given.redacted()
