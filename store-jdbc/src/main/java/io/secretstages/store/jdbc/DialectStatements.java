@@ -32,6 +32,7 @@ abstract class DialectStatements {
     final String rewriteValue;
     final String listSecrets;
     final String listDeletionsDue;
+    private final List<String> schemaPreamble;
 
     /**
      * @param prefix the table prefix
@@ -39,8 +40,10 @@ abstract class DialectStatements {
      *                    {@code prefix + "stages"}; parameters: project, secret, stage, version number, update time
      * @param byteOrderName the {@code secret_name} column as an expression that compares and sorts in byte order
      *                      ({@link String#compareTo} for the ASCII names R2 allows), for listing
+     * @param schemaPreamble the statements run first in the schema transaction, in order (none: empty)
      */
-    DialectStatements(String prefix, String upsertStage, String byteOrderName) {
+    DialectStatements(String prefix, String upsertStage, String byteOrderName, List<String> schemaPreamble) {
+        this.schemaPreamble = List.copyOf(schemaPreamble);
         secrets = prefix + "secrets";
         versions = prefix + "versions";
         stages = prefix + "stages";
@@ -98,18 +101,23 @@ abstract class DialectStatements {
     abstract SqlDialect dialect();
 
     /**
-     * How this database applies changes: in a general transaction, or some shapes in one statement.
+     * How this database applies changes: each in one general transaction ({@link TransactionalWrites}), unless the
+     * dialect can do some shapes in one statement (PostgreSQL overrides this).
      *
-     * @param tx the store's transaction template
+     * @param general the general transactions, over the store's transaction template
      * @return the writer
      */
-    abstract ChangeWriter writer(JdbcTransactions tx);
+    ChangeWriter writer(TransactionalWrites general) {
+        return general;
+    }
 
     /**
      * @return the statements run first in the schema transaction (to serialise concurrent initialisation), in
      *         order; empty if the database needs none
      */
-    abstract List<String> schemaPreamble();
+    List<String> schemaPreamble() {
+        return schemaPreamble;
+    }
 
     /**
      * Checks, at start-up, whether the database behind a connection can lose a commit it acknowledged when the

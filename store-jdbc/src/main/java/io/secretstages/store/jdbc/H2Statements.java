@@ -22,22 +22,12 @@ final class H2Statements extends DialectStatements {
     H2Statements(String prefix) {
         super(prefix, "MERGE INTO " + prefix + "stages"
                 + " (project_id, secret_name, stage_name, version_number, update_time)"
-                + " KEY (project_id, secret_name, stage_name) VALUES (?, ?, ?, ?, ?)", "secret_name");
+                + " KEY (project_id, secret_name, stage_name) VALUES (?, ?, ?, ?, ?)", "secret_name", List.of());
     }
 
     @Override
     SqlDialect dialect() {
         return SqlDialect.H2;
-    }
-
-    @Override
-    ChangeWriter writer(JdbcTransactions tx) {
-        return new TransactionalWrites(this, tx);
-    }
-
-    @Override
-    List<String> schemaPreamble() {
-        return List.of();
     }
 
     /**

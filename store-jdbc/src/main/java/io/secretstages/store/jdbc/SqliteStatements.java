@@ -31,22 +31,12 @@ final class SqliteStatements extends DialectStatements {
                 + " (project_id, secret_name, stage_name, version_number, update_time)"
                 + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (project_id, secret_name, stage_name)"
                 + " DO UPDATE SET version_number = excluded.version_number, update_time = excluded.update_time",
-                "secret_name");
+                "secret_name", List.of());
     }
 
     @Override
     SqlDialect dialect() {
         return SqlDialect.SQLITE;
-    }
-
-    @Override
-    ChangeWriter writer(JdbcTransactions tx) {
-        return new TransactionalWrites(this, tx);
-    }
-
-    @Override
-    List<String> schemaPreamble() {
-        return List.of();
     }
 
     @Override

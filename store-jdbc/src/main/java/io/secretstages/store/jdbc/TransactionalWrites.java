@@ -22,16 +22,10 @@ import static io.secretstages.store.jdbc.Parameters.bindMillisOrNull;
  * Every write in one general transaction, on every database: it starts with a compare-and-set on the secret's
  * revision ({@code UPDATE ... WHERE revision = ?}, which also locks the row; an insert for a new secret): 0 rows
  * means another writer won, and the transaction is rolled back. Only the rows that change are written, rows of one
- * kind in one batch; values are never rewritten (except by {@link #rewriteValues}).
+ * kind in one batch; values are never rewritten (except by {@link #rewriteValues}). Deletes and rewrites go this
+ * way on every database.
  */
-final class TransactionalWrites implements ChangeWriter {
-    private final DialectStatements sql;
-    private final JdbcTransactions tx;
-
-    TransactionalWrites(DialectStatements sql, JdbcTransactions tx) {
-        this.sql = sql;
-        this.tx = tx;
-    }
+record TransactionalWrites(DialectStatements sql, JdbcTransactions tx) implements ChangeWriter {
 
     @Override
     public OptionalLong apply(SecretChange change) {
@@ -105,8 +99,8 @@ final class TransactionalWrites implements ChangeWriter {
         }
     }
 
-    @Override
-    public boolean delete(SecretSnapshot base) {
+    /** @see io.secretstages.spi.StageRepository#delete */
+    boolean delete(SecretSnapshot base) {
         SecretKey key = base.key();
         return tx.write("delete a secret", JdbcTransactions.Shape.TRANSACTION, c -> {
             if (!compareAndSet(c, key, base.revision(), base)) {
@@ -122,9 +116,8 @@ final class TransactionalWrites implements ChangeWriter {
         });
     }
 
-    @Override
-    public OptionalLong rewriteValues(SecretSnapshot base, Map<Long, SecretValue> values) {
-        base.checkRewrite(values);
+    /** @see io.secretstages.spi.StageRepository#rewriteValues; {@code values} checked against {@code base} */
+    OptionalLong rewriteValues(SecretSnapshot base, Map<Long, SecretValue> values) {
         SecretKey key = base.key();
         boolean applied = tx.write("rewrite values", JdbcTransactions.Shape.TRANSACTION, c -> {
             if (!compareAndSet(c, key, base.revision(), base)) {
