@@ -78,9 +78,16 @@ final class Reader {
         }
     }
 
-    /** The stored value of a version the writer answered with (a repeated client token). */
-    Optional<SecretValue> storedValue(SecretSnapshot s, long number) {
-        return store.loadValue(s, number);
+    /**
+     * A put answered by a repeated client token: the earlier version with its stored value, or INVALID_PARAMETER if
+     * that value is not {@code value}.
+     *
+     * @param decidedOn the store's snapshot the writer's no-op answer was decided on
+     */
+    SecretVersion earlierPut(VersionMetadata earlier, SecretSnapshot decidedOn, SecretValue value) {
+        Optional<SecretValue> stored = store.loadValue(decidedOn, Inputs.versionNumber(earlier.id()));
+        StageRules.refuseOtherValueForToken(earlier, stored, value);
+        return new SecretVersion(earlier, stored.orElse(value));
     }
 
     List<VersionMetadata> versions(SecretKey key, boolean includeDeprecated) {
