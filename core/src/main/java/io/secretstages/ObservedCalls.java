@@ -28,11 +28,18 @@ final class ObservedCalls {
 
     /** Validates the project (R1) and the secret name (R2) inside the observed call, then runs {@code body}. */
     <T> T onSecret(String operation, String projectId, String secretName, OnSecret<T> body) {
-        return run(operation, projectId, secretName, call -> {
+        CallObserver.Call call = observer.start(operation, projectId, secretName);
+        T result;
+        try {
             Inputs.projectId(projectId);
             Inputs.secretName(secretName);
-            return body.apply(call, new SecretKey(projectId, secretName));
-        });
+            result = body.apply(call, new SecretKey(projectId, secretName));
+        } catch (RuntimeException | Error e) {
+            endFailed(call, e);
+            throw e;
+        }
+        call.end(null);
+        return result;
     }
 
     <T> T run(String operation, String projectId, String secretName, Unkeyed<T> body) {
@@ -40,14 +47,16 @@ final class ObservedCalls {
         T result;
         try {
             result = body.apply(call);
-        } catch (StageException e) {
-            call.end(e.code());
-            throw e;
         } catch (RuntimeException | Error e) {
-            call.end(ErrorCode.STORE_FAILURE);
+            endFailed(call, e);
             throw e;
         }
         call.end(null);
         return result;
+    }
+
+    /** Ends {@code call} with what {@code e} means: its refusal's code, else STORE_FAILURE. */
+    private static void endFailed(CallObserver.Call call, Throwable e) {
+        call.end(e instanceof StageException refusal ? refusal.code() : ErrorCode.STORE_FAILURE);
     }
 }

@@ -41,7 +41,7 @@ final class Reader {
     /** SECRET_NOT_FOUND if absent or past its deletion time (then purged, best effort). */
     SecretSnapshot existing(SecretKey key) {
         Optional<SecretSnapshot> s = snapshots.forRead(key);
-        if (s.isPresent() && StageRules.expired(s.get().deletionTime(), now())) {
+        if (s.isPresent() && StageRules.expired(s.get().deletionTime(), clock)) {
             purger.purgeQuietly(s.get());
             throw StageRules.secretNotFound(key);
         }
@@ -50,7 +50,7 @@ final class Reader {
 
     Stage stage(SecretKey key, String stageName) {
         StageLookup lookup = snapshots.stageForRead(key, stageName);
-        if (lookup.secretExists() && StageRules.expired(lookup.deletionTime(), now())) {
+        if (lookup.secretExists() && StageRules.expired(lookup.deletionTime(), clock)) {
             existing(key); // R8: gone; purges it and throws SECRET_NOT_FOUND
         }
         return StageRules.stage(key, lookup, stageName);

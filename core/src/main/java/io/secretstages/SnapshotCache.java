@@ -2,6 +2,7 @@ package io.secretstages;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import io.secretstages.spi.SecretChange;
 import io.secretstages.spi.SecretKey;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * Snapshots of secrets (and the values read so far) by key, in a Caffeine cache: the read cache and the write
@@ -44,10 +46,20 @@ final class SnapshotCache {
         Caffeine<Object, Object> builder = Caffeine.newBuilder()
                 .maximumSize(settings.maximumSize())
                 .expireAfterWrite(settings.staleness())
-                .ticker(settings.nanoTicker()::getAsLong)
+                .ticker(ticker(settings))
                 .executor(Runnable::run); // maintenance on the calling thread: no hand-off to a pool per write
         this.statistics = settings.statisticsRecorded();
         this.cache = (statistics ? builder.recordStats() : builder).build();
+    }
+
+    /** A hit reads this ticker once: the shared millisecond ticker unless the settings name another. */
+    private Ticker ticker(CacheSettings settings) {
+        LongSupplier custom = settings.nanoTicker();
+        if (custom != null) {
+            return custom::getAsLong;
+        }
+        CoarseTicker.SHARED.register(this);
+        return CoarseTicker.SHARED::read;
     }
 
     /** @return the entry, loaded from the store on a miss; null if the store has no such secret */

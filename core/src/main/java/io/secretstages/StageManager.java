@@ -49,13 +49,9 @@ public final class StageManager {
     public static final int MIN_RECOVERY_WINDOW_DAYS = 7;
     /** R8: the longest recovery window of a scheduled deletion, in days, also the default. */
     public static final int MAX_RECOVERY_WINDOW_DAYS = 30;
-    /**
-     * {@link #listSecrets(String)}: the page size when none is given.
-     */
+    /** {@link #listSecrets(String)}: the page size when none is given. */
     public static final int DEFAULT_LIST_LIMIT = 50;
-    /**
-     * {@link #listSecrets(String, String, int)}: the largest page.
-     */
+    /** {@link #listSecrets(String, String, int)}: the largest page. */
     public static final int MAX_LIST_LIMIT = 1000;
 
     private final ManagerSettings settings;
@@ -124,6 +120,7 @@ public final class StageManager {
 
         /**
          * Adds a listener of every committed change (may be called again); see {@link AuditLogger}.
+         *
          * @param listener the listener
          * @return this builder
          */
