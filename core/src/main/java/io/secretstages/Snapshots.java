@@ -40,11 +40,11 @@ final class Snapshots {
     }
 
     static Snapshots readCache(StoreCalls store, CacheSettings settings) {
-        return new Snapshots(store, new SnapshotCache(store, settings), true);
+        return new Snapshots(store, new SnapshotCache(store, settings, true), true);
     }
 
     static Snapshots writeCache(StoreCalls store, CacheSettings settings) {
-        return new Snapshots(store, new SnapshotCache(store, settings), false);
+        return new Snapshots(store, new SnapshotCache(store, settings, false), false);
     }
 
     /** A snapshot for a read (R16, R17): cached if the read cache is on. */
