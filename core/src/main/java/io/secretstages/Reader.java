@@ -5,6 +5,7 @@ import io.secretstages.spi.SecretRecord;
 import io.secretstages.spi.SecretSnapshot;
 import io.secretstages.spi.StageLookup;
 import io.secretstages.spi.VersionRecord;
+import io.secretstages.spi.VersionRead;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +41,10 @@ final class Reader {
 
     /** SECRET_NOT_FOUND if absent or past its deletion time (then purged, best effort). */
     SecretSnapshot existing(SecretKey key) {
-        Optional<SecretSnapshot> s = snapshots.forRead(key);
+        return existing(key, snapshots.forRead(key));
+    }
+
+    private SecretSnapshot existing(SecretKey key, Optional<SecretSnapshot> s) {
         if (s.isPresent() && StageRules.expired(s.get().deletionTime(), clock)) {
             purger.purgeQuietly(s.get());
             throw StageRules.secretNotFound(key);
@@ -64,9 +68,23 @@ final class Reader {
     SecretVersion version(SecretKey key, String stage, long number, String versionId) {
         long deadline = System.nanoTime() + callTimeout.toNanos();
         while (true) {
-            SecretSnapshot s = existing(key);
-            VersionRecord v = StageRules.readableVersion(s, stage, number, versionId);
-            Optional<SecretValue> value = snapshots.value(s, v.number());
+            SecretSnapshot s;
+            Optional<SecretValue> value = Optional.empty();
+            VersionRecord v;
+            if (stage == null && number <= 0) { // a well-formed id no version can have: VERSION_NOT_FOUND below
+                s = existing(key);
+                v = StageRules.readableVersion(s, stage, number, versionId);
+            } else {
+                Optional<VersionRead> read = snapshots.forVersionRead(key, stage, Math.max(number, 0));
+                s = existing(key, read.map(VersionRead::snapshot));
+                v = StageRules.readableVersion(s, stage, number, versionId);
+                if (read.get().versionNumber() == v.number()) {
+                    value = Optional.of(read.get().value());
+                }
+            }
+            if (value.isEmpty()) {
+                value = snapshots.value(s, v.number());
+            }
             if (value.isPresent()) {
                 return new SecretVersion(Views.version(s, v), value.get());
             }

@@ -7,6 +7,7 @@ import io.secretstages.spi.SecretRecord;
 import io.secretstages.spi.SecretSnapshot;
 import io.secretstages.spi.StageLookup;
 import io.secretstages.spi.StageRepository;
+import io.secretstages.spi.VersionRead;
 
 import java.time.Instant;
 import java.util.List;
@@ -20,7 +21,7 @@ import java.util.OptionalLong;
  * or let another writer commit just before an {@code apply} (to make it lose its revision check). Override
  * {@link #beforeRead} or {@link #beforeWrite}, which run before the call is forwarded, or a method itself.
  *
- * <p>{@code loadStage} is forwarded too, so a decorated store keeps its own stage query.
+ * <p>{@code loadStage} and {@code loadVersion} are forwarded too, so a decorated store keeps its own queries.
  */
 public class ForwardingStageRepository implements StageRepository {
     private final StageRepository delegate;
@@ -38,8 +39,8 @@ public class ForwardingStageRepository implements StageRepository {
     /**
      * Runs before a read is forwarded; throw to fail it. Does nothing by default.
      *
-     * @param method the SPI method: {@code load}, {@code loadStage}, {@code loadValue}, {@code listSecrets} or
-     *               {@code listDeletionsDue}
+     * @param method the SPI method: {@code load}, {@code loadStage}, {@code loadValue}, {@code loadVersion},
+     *               {@code listSecrets} or {@code listDeletionsDue}
      */
     protected void beforeRead(String method) {
     }
@@ -68,6 +69,12 @@ public class ForwardingStageRepository implements StageRepository {
     public Optional<SecretValue> loadValue(SecretSnapshot snapshot, long versionNumber) {
         beforeRead("loadValue");
         return delegate.loadValue(snapshot, versionNumber);
+    }
+
+    @Override
+    public Optional<VersionRead> loadVersion(SecretKey key, String stageName, long versionNumber) {
+        beforeRead("loadVersion");
+        return delegate.loadVersion(key, stageName, versionNumber);
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.secretstages.spi.SecretKey;
 import io.secretstages.spi.SecretRecord;
 import io.secretstages.spi.SecretSnapshot;
 import io.secretstages.spi.StageRecord;
+import io.secretstages.spi.VersionRead;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -60,6 +62,33 @@ public abstract class SpiContract extends ContractFixture {
             assertHolds(underlying, create, revision.getAsLong());
             SecretSnapshot s = underlying.load(create.key()).orElseThrow();
             assertEquals(Optional.of(text("one")), underlying.loadValue(s, 1));
+        }
+
+        @Test
+        void loadVersionReadsTheSnapshotAndOneVersionsValueTogether_byIdByStageLatestAndMissing() {
+            SecretSnapshot base = createdThroughSpi("s");
+            underlying.apply(putChange(base, 2, "two")).orElseThrow(); // v2 SYSCURRENT, v1 SYSPREVIOUS
+            SecretKey key = base.key();
+            SecretSnapshot now = underlying.load(key).orElseThrow();
+            VersionRead byId = underlying.loadVersion(key, null, 1).orElseThrow();
+            assertEquals(now, byId.snapshot());
+            assertEquals(1, byId.versionNumber());
+            assertEquals(text("one"), byId.value(), "the value of the version asked for, in that snapshot");
+            VersionRead latest = underlying.loadVersion(key, SYSCURRENT, 0).orElseThrow();
+            assertEquals(now, latest.snapshot());
+            assertEquals(2, latest.versionNumber(), "latest: the SYSCURRENT holder");
+            assertEquals(text("two"), latest.value());
+            VersionRead previous = underlying.loadVersion(key, SYSPREVIOUS, 0).orElseThrow();
+            assertEquals(1, previous.versionNumber());
+            assertEquals(text("one"), previous.value());
+            VersionRead missing = underlying.loadVersion(key, null, 9).orElseThrow();
+            assertEquals(now, missing.snapshot(), "no such version: the snapshot still comes");
+            assertEquals(0, missing.versionNumber());
+            assertNull(missing.value());
+            VersionRead unheld = underlying.loadVersion(key, "blue", 0).orElseThrow();
+            assertEquals(0, unheld.versionNumber());
+            assertNull(unheld.value());
+            assertEquals(Optional.empty(), underlying.loadVersion(new SecretKey(project, "absent"), SYSCURRENT, 0));
         }
 
         @Test
