@@ -40,7 +40,7 @@ public final class CacheSettings {
         if (staleness.isNegative() || staleness.isZero()) {
             throw new IllegalArgumentException("staleness must be positive");
         }
-        return new CacheSettings(staleness, 100_000, System::nanoTime, false);
+        return new CacheSettings(staleness, 100_000, null, false);
     }
 
     /**
@@ -55,7 +55,9 @@ public final class CacheSettings {
     }
 
     /**
-     * @param nanoTicker the time source of expiry, in nanoseconds (default {@link System#nanoTime()}); for tests
+     * @param nanoTicker the time source of expiry, in nanoseconds; for tests. The default is {@link System#nanoTime()}
+     *                   as a shared daemon thread reads it every millisecond (a hit then reads no clock); the thread
+     *                   ends by itself once no cache of the JVM uses it.
      * @return new settings
      */
     public CacheSettings ticker(LongSupplier nanoTicker) {
@@ -88,6 +90,7 @@ public final class CacheSettings {
         return maximumSize;
     }
 
+    /** @return the ticker set by {@link #ticker}, or null for the shared millisecond ticker */
     LongSupplier nanoTicker() {
         return nanoTicker;
     }

@@ -147,6 +147,15 @@ final class Inputs {
     }
 
     /** Idempotent puts: a client token has the alphabet and length of a name. */
+    /** @return the token, or null for none; a null Optional is malformed */
+    static String clientToken(Optional<String> token) {
+        if (token == null) {
+            throw invalid("client token must not be null (an Optional, or a String for a token)");
+        }
+        token.ifPresent(Inputs::clientToken);
+        return token.orElse(null);
+    }
+
     static void clientToken(String token) {
         if (!isName(token)) {
             throw invalid("client token must be 1-64 characters of [A-Za-z0-9_-]");

@@ -5,6 +5,7 @@ import io.secretstages.spi.SecretRecord;
 import io.secretstages.spi.SecretSnapshot;
 import io.secretstages.spi.StageLookup;
 import io.secretstages.spi.VersionRecord;
+import io.secretstages.spi.VersionRead;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +41,11 @@ final class Reader {
 
     /** SECRET_NOT_FOUND if absent or past its deletion time (then purged, best effort). */
     SecretSnapshot existing(SecretKey key) {
-        Optional<SecretSnapshot> s = snapshots.forRead(key);
-        if (s.isPresent() && StageRules.expired(s.get().deletionTime(), now())) {
+        return existing(key, snapshots.forRead(key));
+    }
+
+    private SecretSnapshot existing(SecretKey key, Optional<SecretSnapshot> s) {
+        if (s.isPresent() && StageRules.expired(s.get().deletionTime(), clock)) {
             purger.purgeQuietly(s.get());
             throw StageRules.secretNotFound(key);
         }
@@ -50,7 +54,7 @@ final class Reader {
 
     Stage stage(SecretKey key, String stageName) {
         StageLookup lookup = snapshots.stageForRead(key, stageName);
-        if (lookup.secretExists() && StageRules.expired(lookup.deletionTime(), now())) {
+        if (lookup.secretExists() && StageRules.expired(lookup.deletionTime(), clock)) {
             existing(key); // R8: gone; purges it and throws SECRET_NOT_FOUND
         }
         return StageRules.stage(key, lookup, stageName);
@@ -64,9 +68,23 @@ final class Reader {
     SecretVersion version(SecretKey key, String stage, long number, String versionId) {
         long deadline = System.nanoTime() + callTimeout.toNanos();
         while (true) {
-            SecretSnapshot s = existing(key);
-            VersionRecord v = StageRules.readableVersion(s, stage, number, versionId);
-            Optional<SecretValue> value = snapshots.value(s, v.number());
+            SecretSnapshot s;
+            Optional<SecretValue> value = Optional.empty();
+            VersionRecord v;
+            if (stage == null && number <= 0) { // a well-formed id no version can have: VERSION_NOT_FOUND below
+                s = existing(key);
+                v = StageRules.readableVersion(s, stage, number, versionId);
+            } else {
+                Optional<VersionRead> read = snapshots.forVersionRead(key, stage, Math.max(number, 0));
+                s = existing(key, read.map(VersionRead::snapshot));
+                v = StageRules.readableVersion(s, stage, number, versionId);
+                if (read.get().versionNumber() == v.number()) {
+                    value = Optional.of(read.get().value());
+                }
+            }
+            if (value.isEmpty()) {
+                value = snapshots.value(s, v.number());
+            }
             if (value.isPresent()) {
                 return new SecretVersion(Views.version(s, v), value.get());
             }
@@ -78,9 +96,16 @@ final class Reader {
         }
     }
 
-    /** The stored value of a version the writer answered with (a repeated client token). */
-    Optional<SecretValue> storedValue(SecretSnapshot s, long number) {
-        return store.loadValue(s, number);
+    /**
+     * A put answered by a repeated client token: the earlier version with its stored value, or INVALID_PARAMETER if
+     * that value is not {@code value}.
+     *
+     * @param decidedOn the store's snapshot the writer's no-op answer was decided on
+     */
+    SecretVersion earlierPut(VersionMetadata earlier, SecretSnapshot decidedOn, SecretValue value) {
+        Optional<SecretValue> stored = store.loadValue(decidedOn, Inputs.versionNumber(earlier.id()));
+        StageRules.refuseOtherValueForToken(earlier, stored, value);
+        return new SecretVersion(earlier, stored.orElse(value));
     }
 
     List<VersionMetadata> versions(SecretKey key, boolean includeDeprecated) {

@@ -4,6 +4,7 @@ import io.secretstages.spi.SecretChange;
 import io.secretstages.spi.SecretKey;
 import io.secretstages.spi.SecretSnapshot;
 import io.secretstages.spi.StageLookup;
+import io.secretstages.spi.VersionRead;
 
 import java.util.Optional;
 
@@ -40,11 +41,11 @@ final class Snapshots {
     }
 
     static Snapshots readCache(StoreCalls store, CacheSettings settings) {
-        return new Snapshots(store, new SnapshotCache(store, settings), true);
+        return new Snapshots(store, new SnapshotCache(store, settings, true), true);
     }
 
     static Snapshots writeCache(StoreCalls store, CacheSettings settings) {
-        return new Snapshots(store, new SnapshotCache(store, settings), false);
+        return new Snapshots(store, new SnapshotCache(store, settings, false), false);
     }
 
     /** A snapshot for a read (R16, R17): cached if the read cache is on. */
@@ -63,6 +64,22 @@ final class Snapshots {
         }
         SnapshotCache.Entry e = cache.get(key);
         return e == null ? StageLookup.SECRET_NOT_FOUND : StageLookup.in(e.snapshot, stageName);
+    }
+
+    /**
+     * A snapshot for a version read (R16) with, if the store read it along, the value of the version asked for: the
+     * store's version read ({@link io.secretstages.spi.StageRepository#loadVersion}, one atomic read), or the
+     * cached snapshot without a value (then {@link #value} finds it).
+     *
+     * @param stageName the stage whose holder is read, or null when {@code versionNumber > 0}
+     * @param versionNumber the version read, or 0 for the holder of {@code stageName}
+     */
+    Optional<VersionRead> forVersionRead(SecretKey key, String stageName, long versionNumber) {
+        if (!cacheServesReads) {
+            return store.loadVersion(key, stageName, versionNumber);
+        }
+        SnapshotCache.Entry e = cache.get(key);
+        return e == null ? Optional.empty() : Optional.of(new VersionRead(e.snapshot, 0, null));
     }
 
     /**

@@ -8,6 +8,7 @@ import io.secretstages.spi.StageLookup;
 import io.secretstages.spi.StageRecord;
 import io.secretstages.spi.VersionRecord;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -98,6 +99,11 @@ final class StageRules {
     /** R8: the deletion time has come (from that instant the secret is gone). */
     static boolean expired(Instant deletionTime, Instant now) {
         return deletionTime != null && !now.isBefore(deletionTime);
+    }
+
+    /** R8, reading {@code clock} only for a secret that has a deletion time (most have none: a read then reads no clock). */
+    static boolean expired(Instant deletionTime, Clock clock) {
+        return deletionTime != null && !Instant.ofEpochMilli(clock.millis()).isBefore(deletionTime);
     }
 
     /** SECRET_NOT_FOUND (R22's first check on the store). The snapshot is never an expired one. */

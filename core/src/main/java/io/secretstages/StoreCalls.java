@@ -7,6 +7,7 @@ import io.secretstages.spi.SecretSnapshot;
 import io.secretstages.spi.StageLookup;
 import io.secretstages.spi.StageRepository;
 import io.secretstages.spi.StoreException;
+import io.secretstages.spi.VersionRead;
 
 import java.time.Instant;
 import java.util.List;
@@ -47,6 +48,14 @@ final class StoreCalls {
             return store.loadValue(s, versionNumber);
         } catch (RuntimeException e) {
             throw failure("read a value", s.key(), e, false);
+        }
+    }
+
+    Optional<VersionRead> loadVersion(SecretKey key, String stageName, long versionNumber) {
+        try {
+            return store.loadVersion(key, stageName, versionNumber);
+        } catch (RuntimeException e) {
+            throw failure("read a version", key, e, false);
         }
     }
 

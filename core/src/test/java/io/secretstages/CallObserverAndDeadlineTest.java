@@ -50,18 +50,48 @@ class CallObserverAndDeadlineTest {
     void everyCallStartsAndEndsOnceWithItsOutcome_refusalsOfBadInputIncluded() {
         StageManager m = manager(Duration.ofSeconds(30));
         m.createSecret("p", "s", SecretValue.ofString("one"));
+        m.putVersion("p", "s", SecretValue.ofString("two"));                    // a delegating overload: one call
+        int touched = store.loads.get() + store.writes.get();
         assertThrows(StageException.class, () -> m.getStage("p", null, "x"));
-        assertThrows(StageException.class, () -> m.getStage("p", "s", "nope"));
         assertThrows(StageException.class, () -> m.updateStage("p", "s", "blue", "v1", null));
+        assertEquals(touched, store.loads.get() + store.writes.get(), "INVALID_PARAMETER before the store is touched");
+        assertThrows(StageException.class, () -> m.getStage("p", "s", "nope"));
+        assertThrows(StageException.class, () -> m.getStage("p", "missing", Stages.SYSCURRENT));
+        m.scheduleDeletion("p", "s");
+        assertThrows(StageException.class, () -> m.putVersion("p", "s", SecretValue.ofString("three")));
         m.purgeExpired();
         m.listSecrets("p");
         assertEquals(List.of(
                 "start createSecret p/s", "end createSecret null",
+                "start putVersion p/s", "end putVersion null",
                 "start getStage p/null", "end getStage INVALID_PARAMETER",
-                "start getStage p/s", "end getStage STAGE_NOT_FOUND",
                 "start updateStage p/s", "end updateStage INVALID_PARAMETER",
+                "start getStage p/s", "end getStage STAGE_NOT_FOUND",
+                "start getStage p/missing", "end getStage SECRET_NOT_FOUND",
+                "start scheduleDeletion p/s", "end scheduleDeletion null",
+                "start putVersion p/s", "end putVersion SECRET_PENDING_DELETION",
                 "start purgeExpired null/null", "end purgeExpired null",
                 "start listSecrets p/null", "end listSecrets null"), recorder.log);
+    }
+
+    @Test
+    void aStoreFailureEndsWithStoreFailure() {
+        StageManager m = manager(Duration.ofSeconds(30));
+        store.writeFailure = new StoreException("disk on fire");
+        StageException e = assertThrows(StageException.class, () -> m.createSecret("p", "s", SecretValue.ofString("x")));
+        assertEquals(ErrorCode.STORE_FAILURE, e.code());
+        assertEquals(List.of("start createSecret p/s", "end createSecret STORE_FAILURE"), recorder.log);
+    }
+
+    @Test
+    void aCallMadeByAListenerIsObservedOnItsOwn() {
+        StageManager[] self = new StageManager[1];
+        self[0] = StageManager.builder().repository(store).observer(recorder)
+                .listener(event -> self[0].listStages(event.projectId(), event.secretName())).build();
+        self[0].createSecret("p", "s", SecretValue.ofString("x"));
+        assertEquals(List.of("start createSecret p/s", "start listStages p/s", "end listStages null",
+                "end createSecret null"), recorder.log);
+        assertThrows(NullPointerException.class, () -> StageManager.builder().observer(null));
     }
 
     @Test
@@ -133,6 +163,19 @@ class CallObserverAndDeadlineTest {
         assertEquals("v1", m2.getStage("p", "s", Stages.SYSCURRENT).versionId());
         StageException e = assertThrows(StageException.class, () -> m2.getStage("p", "s", "nope"));
         assertEquals(ErrorCode.STAGE_NOT_FOUND, e.code());
+        CallObserver brokenOnLostRace = (operation, projectId, secretName) -> new CallObserver.Call() {
+            @Override
+            public void lostRace() {
+                throw new IllegalStateException("observer bug on a lost race");
+            }
+
+            @Override
+            public void end(ErrorCode outcome) {
+            }
+        };
+        StageManager m3 = StageManager.builder().repository(store).observer(brokenOnLostRace).build();
+        store.racesToLose.set(2);
+        assertEquals("v2", m3.putVersion("p", "s", SecretValue.ofString("two")).id(), "the write still wins");
     }
 
     @Test

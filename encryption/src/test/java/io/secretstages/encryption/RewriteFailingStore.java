@@ -1,19 +1,16 @@
 package io.secretstages.encryption;
 
 import io.secretstages.SecretValue;
-import io.secretstages.spi.SecretChange;
-import io.secretstages.spi.SecretKey;
 import io.secretstages.spi.SecretRecord;
 import io.secretstages.spi.SecretSnapshot;
-import io.secretstages.spi.StageLookup;
 import io.secretstages.spi.StageRepository;
 import io.secretstages.spi.StoreException;
+import io.secretstages.tck.ForwardingStageRepository;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -21,13 +18,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A store (any, below) whose {@code rewriteValues} can be made to fail once at a chosen call, as a crash in the
  * middle of a re-wrap, and that lists every stored value of a project. Test code.
  */
-final class RewriteFailingStore implements StageRepository {
-    private final StageRepository store;
+final class RewriteFailingStore extends ForwardingStageRepository {
     private final AtomicInteger rewrites = new AtomicInteger();
     private volatile int failRewriteNumber = -1;
 
     RewriteFailingStore(StageRepository store) {
-        this.store = store;
+        super(store);
     }
 
     /** @param n the rewrite call (1-based, counted from now) that fails with a {@link StoreException}; -1: none */
@@ -44,36 +40,11 @@ final class RewriteFailingStore implements StageRepository {
     /** @return every value stored in the project's secrets, as the store below holds it */
     List<SecretValue> storedValues(String projectId) {
         List<SecretValue> all = new ArrayList<>();
-        for (SecretRecord r : store.listSecrets(projectId, null, Instant.EPOCH, 1000)) {
-            SecretSnapshot s = store.load(r.key()).orElseThrow();
-            s.versions().forEach(v -> all.add(store.loadValue(s, v.number()).orElseThrow()));
+        for (SecretRecord r : delegate().listSecrets(projectId, null, Instant.EPOCH, 1000)) {
+            SecretSnapshot s = delegate().load(r.key()).orElseThrow();
+            s.versions().forEach(v -> all.add(delegate().loadValue(s, v.number()).orElseThrow()));
         }
         return all;
-    }
-
-    @Override
-    public Optional<SecretSnapshot> load(SecretKey key) {
-        return store.load(key);
-    }
-
-    @Override
-    public StageLookup loadStage(SecretKey key, String stageName) {
-        return store.loadStage(key, stageName);
-    }
-
-    @Override
-    public Optional<SecretValue> loadValue(SecretSnapshot snapshot, long versionNumber) {
-        return store.loadValue(snapshot, versionNumber);
-    }
-
-    @Override
-    public OptionalLong apply(SecretChange change) {
-        return store.apply(change);
-    }
-
-    @Override
-    public boolean delete(SecretSnapshot base) {
-        return store.delete(base);
     }
 
     @Override
@@ -81,16 +52,6 @@ final class RewriteFailingStore implements StageRepository {
         if (rewrites.incrementAndGet() == failRewriteNumber) {
             throw new StoreException("injected failure of a rewrite");
         }
-        return store.rewriteValues(base, values);
-    }
-
-    @Override
-    public List<SecretRecord> listSecrets(String projectId, String afterName, Instant activeAt, int limit) {
-        return store.listSecrets(projectId, afterName, activeAt, limit);
-    }
-
-    @Override
-    public List<SecretRecord> listDeletionsDue(Instant asOf, int limit) {
-        return store.listDeletionsDue(asOf, limit);
+        return super.rewriteValues(base, values);
     }
 }

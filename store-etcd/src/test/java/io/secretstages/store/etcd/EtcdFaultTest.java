@@ -9,6 +9,7 @@ import io.secretstages.StageManager;
 import io.secretstages.Stages;
 import io.secretstages.VersionMetadata;
 import io.secretstages.tck.Invariants;
+import io.secretstages.tck.MultiNodeRaces;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
@@ -26,7 +26,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -197,62 +196,43 @@ class EtcdFaultTest {
                             SecretValue.ofString("r" + c), Set.of("c" + c), token)).id());
                 }
                 CyclicBarrier start = new CyclicBarrier(contenders + (victim >= 0 ? 1 : 0));
-                AtomicInteger acknowledgedWins = new AtomicInteger();
-                AtomicInteger failed = new AtomicInteger();
-                List<String> refused = new ArrayList<>();
-                List<Future<?>> futures = new ArrayList<>();
-                for (int i = 0; i < contenders; i++) {
-                    StageManager m = nodes.get(i % NODES);
-                    String target = candidates.get(i);
-                    futures.add(pool.submit(() -> {
-                        start.await();
-                        try {
-                            m.updateStage(project, "counter", Stages.SYSCURRENT, target, Optional.of(expected));
-                            acknowledgedWins.incrementAndGet();
-                        } catch (StageException e) {
-                            if (e.code() == ErrorCode.CONFLICT) {
-                                synchronized (refused) {
-                                    refused.add(target);
-                                }
-                            } else if (e.code() == ErrorCode.STORE_FAILURE) {
-                                failed.incrementAndGet();
-                            } else {
-                                throw e;
-                            }
-                        }
-                        return null;
-                    }));
-                }
+                Future<?> killing = null;
                 if (victim >= 0) {
                     int v = victim;
                     boolean leaderKill = v == leader;
                     int restart = follower;
-                    futures.add(pool.submit(() -> {
+                    killing = pool.submit(() -> {
                         start.await();
                         cluster.kill(v);
                         if (leaderKill) {
                             cluster.startMember(restart); // a quorum again once a new leader is elected
                         }
                         return null;
-                    }));
+                    });
                     kills++;
                 }
-                for (Future<?> f : futures) {
-                    f.get(2, TimeUnit.MINUTES);
+                MultiNodeRaces.Round race = MultiNodeRaces.guardedRound(pool, start,
+                        MultiNodeRaces.interleaved(nodes, contenders / NODES), project, "counter", candidates, expected,
+                        Set.of(ErrorCode.CONFLICT, ErrorCode.STORE_FAILURE));
+                if (killing != null) {
+                    killing.get(2, TimeUnit.MINUTES);
                 }
+                int acknowledgedWins = race.acknowledged().size();
+                int failed = race.refusedWith(ErrorCode.STORE_FAILURE);
+                List<String> refused = race.refused().getOrDefault(ErrorCode.CONFLICT, List.of());
                 String holder = untilAnswered(() -> setup.getStage(project, "counter", Stages.SYSCURRENT)).versionId();
-                assertTrue(acknowledgedWins.get() <= 1, "R20: at most one acknowledged winner in round " + round);
+                assertTrue(acknowledgedWins <= 1, "R20: at most one acknowledged winner in round " + round);
                 if (holder.equals(expected)) {
                     // nobody won: only possible if failures stood in for the win
-                    assertEquals(0, acknowledgedWins.get(), "an acknowledged win is kept (round " + round + ")");
-                    assertTrue(failed.get() > 0, "a round without a winner had failures (round " + round + ")");
+                    assertEquals(0, acknowledgedWins, "an acknowledged win is kept (round " + round + ")");
+                    assertTrue(failed > 0, "a round without a winner had failures (round " + round + ")");
                     roundsWithoutWinner++;
                     round--; // race again from the same holder
                     continue;
                 }
                 assertTrue(candidates.contains(holder), "SYSCURRENT moved to a contender: " + holder);
                 assertTrue(!refused.contains(holder), "R20: the winner " + holder + " was told CONFLICT");
-                if (acknowledgedWins.get() == 0) {
+                if (acknowledgedWins == 0) {
                     ambiguousWins++; // the winning call failed, but its transaction committed
                 }
                 assertEquals(expected, untilAnswered(() -> setup.getStage(project, "counter", Stages.SYSPREVIOUS))

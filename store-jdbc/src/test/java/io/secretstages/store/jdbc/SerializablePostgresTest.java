@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.secretstages.StageManager;
 import io.secretstages.tck.ConcurrencyFuzz;
+import io.secretstages.tck.MultiNodeRaces;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,12 +60,8 @@ class SerializablePostgresTest {
             assertEquals("serializable", rs.getString(1));
         }
         long before = serializationFailures();
-        List<StageManager> nodes = new ArrayList<>(MANAGERS);
-        nodes.addAll(MANAGERS);
         String project = "serializable-" + System.nanoTime();
-        ConcurrencyFuzz.Report r = new ConcurrencyFuzz(nodes, project).run(NODES * 2, 500, System.nanoTime());
-        assertEquals(NODES * 2 * 500L, r.operations());
-        assertTrue(r.rotationWins() > 0 && r.rotationWins() <= r.rotationAttempts(), r.toString());
+        ConcurrencyFuzz.Report r = MultiNodeRaces.fuzz(MANAGERS, project, 2, 500);
         long failures = serializationFailures() - before;
         assertTrue(failures > 0, "the fuzz met no serialization failure: it proved nothing");
         System.out.printf("PostgreSQL at SERIALIZABLE, %d nodes x 2 threads: %s; %d serialization failures (40001/40P01)"

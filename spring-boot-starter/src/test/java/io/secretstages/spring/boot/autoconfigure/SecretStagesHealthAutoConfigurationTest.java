@@ -1,12 +1,8 @@
 package io.secretstages.spring.boot.autoconfigure;
 
-import io.secretstages.SecretValue;
-import io.secretstages.spi.SecretChange;
-import io.secretstages.spi.SecretKey;
-import io.secretstages.spi.SecretRecord;
-import io.secretstages.spi.SecretSnapshot;
 import io.secretstages.spi.StageRepository;
 import io.secretstages.store.memory.InMemoryStageRepository;
+import io.secretstages.tck.ForwardingStageRepository;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
@@ -15,10 +11,6 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -94,48 +86,19 @@ class SecretStagesHealthAutoConfigurationTest {
     }
 
     /** The in-memory store, whose listSecrets first runs {@code onList}. */
-    private static final class Listing implements StageRepository {
-        private final InMemoryStageRepository delegate = new InMemoryStageRepository();
+    private static final class Listing extends ForwardingStageRepository {
         private final Runnable onList;
 
         Listing(Runnable onList) {
+            super(new InMemoryStageRepository());
             this.onList = onList;
         }
 
         @Override
-        public Optional<SecretSnapshot> load(SecretKey key) {
-            return delegate.load(key);
-        }
-
-        @Override
-        public Optional<SecretValue> loadValue(SecretSnapshot snapshot, long versionNumber) {
-            return delegate.loadValue(snapshot, versionNumber);
-        }
-
-        @Override
-        public OptionalLong apply(SecretChange change) {
-            return delegate.apply(change);
-        }
-
-        @Override
-        public boolean delete(SecretSnapshot base) {
-            return delegate.delete(base);
-        }
-
-        @Override
-        public OptionalLong rewriteValues(SecretSnapshot base, java.util.Map<Long, SecretValue> values) {
-            return delegate.rewriteValues(base, values);
-        }
-
-        @Override
-        public List<SecretRecord> listSecrets(String projectId, String afterName, Instant activeAt, int limit) {
-            onList.run();
-            return delegate.listSecrets(projectId, afterName, activeAt, limit);
-        }
-
-        @Override
-        public List<SecretRecord> listDeletionsDue(Instant asOf, int limit) {
-            return delegate.listDeletionsDue(asOf, limit);
+        protected void beforeRead(String method) {
+            if (method.equals("listSecrets")) {
+                onList.run();
+            }
         }
     }
 }
