@@ -8,6 +8,7 @@ import io.secretstages.spi.SecretSnapshot;
 import io.secretstages.spi.StageLookup;
 import io.secretstages.spi.StageRepository;
 import io.secretstages.spi.StoreException;
+import io.secretstages.spi.VersionRead;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -272,19 +273,10 @@ public final class JdbcStageRepository implements StageRepository {
     }
 
     /**
-     * A version read in one query (issue 16): the secret's snapshot together with the value of one version, the
-     * one numbered {@code versionNumber} if it is positive, else the holder of {@code stageName} (for
-     * {@code latest}: SYSCURRENT). Only that version's value is read. One atomic read: the value is the version's in
-     * that snapshot. The store side of the SPI method requested in the coordination notes
-     * ({@code StageRepository.loadVersion}); core does not call it yet.
-     *
-     * @param key the secret
-     * @param stageName the stage whose holder's value to read, or null when reading by number
-     * @param versionNumber the version whose value to read, or 0 to read the stage's holder
-     * @return empty if the secret does not exist; else its snapshot, and the value unless no such version exists
-     * @throws StoreException if the store failed
+     * {@inheritDoc} One query (issue 16): the secret's rows with only the chosen version's value column.
      */
-    Optional<SnapshotRows.WithValue> loadWithValue(SecretKey key, String stageName, long versionNumber) {
+    @Override
+    public Optional<VersionRead> loadVersion(SecretKey key, String stageName, long versionNumber) {
         return tx.read("read a version", c -> {
             try (PreparedStatement ps = tx.prepare(c, sql.loadVersion)) {
                 if (versionNumber > 0) {

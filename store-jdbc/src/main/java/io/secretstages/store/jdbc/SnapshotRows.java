@@ -6,6 +6,7 @@ import io.secretstages.spi.SecretRecord;
 import io.secretstages.spi.SecretSnapshot;
 import io.secretstages.spi.StageLookup;
 import io.secretstages.spi.StageRecord;
+import io.secretstages.spi.VersionRead;
 import io.secretstages.spi.VersionRecord;
 
 import java.sql.ResultSet;
@@ -18,9 +19,6 @@ import java.util.Map;
 
 /** Turns the rows of the store's queries into SPI records. */
 final class SnapshotRows {
-    /** A snapshot and, when the query asked for one and the version exists, one version's value (else null). */
-    record WithValue(SecretSnapshot snapshot, long versionNumber, SecretValue value) {
-    }
 
     private SnapshotRows() {
     }
@@ -30,7 +28,7 @@ final class SnapshotRows {
      * the chosen version's value on its rows): one per version, one more per further stage that version holds, in
      * version order. The cursor is on the first row.
      */
-    static WithValue snapshot(SecretKey key, ResultSet rs, boolean withValue) throws SQLException {
+    static VersionRead snapshot(SecretKey key, ResultSet rs, boolean withValue) throws SQLException {
         long revision = rs.getLong(1);
         long last = rs.getLong(2);
         List<VersionRecord> versions = new ArrayList<>();
@@ -66,7 +64,7 @@ final class SnapshotRows {
         if (createTime == null) { // a row from before the column existed that the schema update did not fill
             createTime = versions.isEmpty() ? Instant.EPOCH : versions.get(0).createTime();
         }
-        return new WithValue(new SecretSnapshot(key, revision, last, versions, stages, createTime, deletionTime,
+        return new VersionRead(new SecretSnapshot(key, revision, last, versions, stages, createTime, deletionTime,
                 description), valueOf, value);
     }
 

@@ -60,8 +60,14 @@ class RoundTripTest {
         assertEquals(List.of("executeQuery"), counting.take(), "getStage: one query");
 
         m.getVersion(p, "s", "latest");
-        assertEquals(List.of("executeQuery", "executeQuery"), counting.take(),
-                "getVersion: metadata, value (one query once core calls the store's one-query version read)");
+        assertEquals(List.of("executeQuery"), counting.take(),
+                "getVersion latest: one query (metadata, stages and the one value, StageRepository.loadVersion)");
+
+        m.getVersion(p, "s", "v1");
+        assertEquals(List.of("executeQuery"), counting.take(), "getVersion by id: one query");
+
+        m.getVersionByStage(p, "s", "SYSCURRENT");
+        assertEquals(List.of("executeQuery"), counting.take(), "getVersionByStage: one query");
 
         m.updateStage(p, "s", "blue", "v1");
         assertEquals(then(read, "executeUpdate"), counting.take(),

@@ -5,6 +5,7 @@ import io.secretstages.StageManager;
 import io.secretstages.Stages;
 import io.secretstages.spi.SecretKey;
 import io.secretstages.spi.SecretSnapshot;
+import io.secretstages.spi.VersionRead;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
@@ -37,25 +38,25 @@ class VersionReadTest {
             SecretSnapshot expected = store.load(key).orElseThrow();
             counting.take();
 
-            SnapshotRows.WithValue latest = store.loadWithValue(key, Stages.SYSCURRENT, 0).orElseThrow();
+            VersionRead latest = store.loadVersion(key, Stages.SYSCURRENT, 0).orElseThrow();
             assertEquals(List.of("executeQuery"), counting.take(), store + ": one query");
             assertEquals(expected, latest.snapshot(), store + ": the snapshot load reads");
             assertEquals(2, latest.versionNumber());
             assertEquals(SecretValue.ofString("two"), latest.value(),
                     "the SYSCURRENT holder's value, held by three stages");
 
-            SnapshotRows.WithValue red = store.loadWithValue(key, "red", 0).orElseThrow();
+            VersionRead red = store.loadVersion(key, "red", 0).orElseThrow();
             assertEquals(3, red.versionNumber());
             assertEquals(SecretValue.ofBinary(new byte[]{0, 1, 2}), red.value());
-            SnapshotRows.WithValue first = store.loadWithValue(key, null, 1).orElseThrow();
+            VersionRead first = store.loadVersion(key, null, 1).orElseThrow();
             assertEquals(1, first.versionNumber());
             assertEquals(SecretValue.ofString("one"), first.value(), "by number: a version holding SYSPREVIOUS");
             assertEquals(List.of("executeQuery", "executeQuery"), counting.take());
 
-            assertNull(store.loadWithValue(key, null, 9).orElseThrow().value(), "no v9: the snapshot, no value");
-            assertNull(store.loadWithValue(key, "nobody", 0).orElseThrow().value(), "no such stage: no value");
-            assertEquals(expected, store.loadWithValue(key, "nobody", 0).orElseThrow().snapshot());
-            assertEquals(Optional.empty(), store.loadWithValue(new SecretKey(p, "absent"), Stages.SYSCURRENT, 0));
+            assertNull(store.loadVersion(key, null, 9).orElseThrow().value(), "no v9: the snapshot, no value");
+            assertNull(store.loadVersion(key, "nobody", 0).orElseThrow().value(), "no such stage: no value");
+            assertEquals(expected, store.loadVersion(key, "nobody", 0).orElseThrow().snapshot());
+            assertEquals(Optional.empty(), store.loadVersion(new SecretKey(p, "absent"), Stages.SYSCURRENT, 0));
         }
         sqlite.unwrap(com.zaxxer.hikari.HikariDataSource.class).close();
     }
