@@ -132,6 +132,20 @@ abstract class DialectStatements {
     /** @return every statement {@link #durabilityProblem} sends (constants, like all the store's SQL) */
     abstract List<String> durabilityChecks();
 
+    /**
+     * Whether this database's driver keeps the query timeout ({@link java.sql.Statement#setQueryTimeout}) on the
+     * session rather than on the one statement, and reports the session's value from
+     * {@link java.sql.Statement#getQueryTimeout} without a round trip. If so, the store sets it only on a session
+     * whose timeout differs from the store's (once per pooled connection), and every statement still runs with it;
+     * if not (the default: PostgreSQL's and SQLite's drivers time each statement themselves, cheaply), it sets it on
+     * every statement.
+     *
+     * @return false: the timeout is set on every statement
+     */
+    boolean queryTimeoutIsSessionSetting() {
+        return false;
+    }
+
     /** @return whether the error is a unique-key violation (SQLState 23505 in H2 and PostgreSQL) */
     boolean isUniqueViolation(SQLException e) {
         return "23505".equals(e.getSQLState());

@@ -112,7 +112,9 @@ public final class DriverManagerDataSource implements DataSource {
             } catch (InvocationTargetException e) {
                 throw e.getCause();
             }
-            if (result instanceof Statement statement) {
+            // H2 keeps the timeout on the session, and each setQueryTimeout there is a SET that empties its
+            // parsed-statement cache: set only what is not in force already
+            if (result instanceof Statement statement && statement.getQueryTimeout() != seconds) {
                 statement.setQueryTimeout(seconds);
             }
             return result;

@@ -58,6 +58,24 @@ final class H2Statements extends DialectStatements {
         return List.of(DATABASE_PATH, WRITE_DELAY);
     }
 
+    /**
+     * H2 keeps the query timeout on the session: {@code JdbcStatement.setQueryTimeout} calls
+     * {@code JdbcConnection.setQueryTimeout}, which runs {@code SET QUERY_TIMEOUT ?} and caches the value, and
+     * {@code getQueryTimeout} returns that cache (one query on a connection's first call, none after). Every
+     * {@code SET} bumps the database's modification id ({@code org.h2.command.dml.Set#update}), which empties the
+     * parsed-statement cache of every session ({@code SessionLocal#prepareLocal}): setting it on each statement made
+     * H2 parse every statement again. The store therefore sets it only when the session's differs, and leaves it on
+     * the session (putting it back would be a second {@code SET}): the next borrower of a pooled connection inherits
+     * it unless it sets its own. A wait for a row lock is not bounded by it in H2 but by {@code LOCK_TIMEOUT}
+     * (2 s unless the URL or {@code SET LOCK_TIMEOUT} says otherwise), a lost race here.
+     *
+     * @return true
+     */
+    @Override
+    boolean queryTimeoutIsSessionSetting() {
+        return true;
+    }
+
     @Override
     boolean isLostRace(SQLException e) {
         return super.isLostRace(e) || e.getErrorCode() == CONCURRENT_UPDATE || e.getErrorCode() == LOCK_TIMEOUT;

@@ -143,7 +143,11 @@ public final class JdbcStageRepository implements StageRepository {
          * it the driver asks the database to cancel the statement, and the call fails with a
          * {@link StoreException} that left no trace (a cancelled statement is rolled back). It bounds a statement
          * that runs or waits for a lock too long, on a database that still answers; it cannot bound a wait for a
-         * database that has gone silent (that is {@link #networkTimeout}). Zero: no limit. Default 10 s.
+         * database that has gone silent (that is {@link #networkTimeout}). On H2 the timeout is a setting of the
+         * session: the store sets it only on a connection whose session has another (setting it makes H2 parse every
+         * statement again) and leaves it there, so the next borrower of a pooled connection inherits it unless it sets
+         * its own; a wait for a row lock is bounded there by H2's {@code LOCK_TIMEOUT} (2 s by default), a race the
+         * call retries within its deadline. Zero: no limit. Default 10 s.
          *
          * @param timeout the limit, zero or positive
          * @return this builder

@@ -63,6 +63,8 @@ final class JdbcTransactions {
     private final DataSource dataSource;
     private final DialectStatements dialect;
     private final int statementTimeoutSeconds;
+    /** {@link DialectStatements#queryTimeoutIsSessionSetting}. */
+    private final boolean timeoutOnSession;
     private final int networkTimeoutMillis;
     /** Set when the driver has no network timeout (in-process databases: H2 embedded, SQLite). */
     private volatile boolean networkTimeoutUnsupported;
@@ -71,6 +73,7 @@ final class JdbcTransactions {
                      Duration networkTimeout) {
         this.dataSource = dataSource;
         this.dialect = dialect;
+        this.timeoutOnSession = dialect.queryTimeoutIsSessionSetting();
         this.statementTimeoutSeconds = (int) Math.min(Integer.MAX_VALUE, (statementTimeout.toMillis() + 999) / 1000);
         this.networkTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, networkTimeout.toMillis());
     }
@@ -171,6 +174,10 @@ final class JdbcTransactions {
     }
 
     /**
+     * Prepares a statement with the statement timeout in force. Where the timeout is a setting of the session
+     * ({@link DialectStatements#queryTimeoutIsSessionSetting}, H2) it is set only if the session's differs: setting
+     * it costs H2 a {@code SET} that throws away every parsed statement; the statement runs with it either way.
+     *
      * @param c a connection of this template's work
      * @param statement one of the store's constant statements
      * @return it prepared, with the statement timeout
@@ -178,7 +185,8 @@ final class JdbcTransactions {
      */
     PreparedStatement prepare(Connection c, String statement) throws SQLException {
         PreparedStatement ps = c.prepareStatement(statement);
-        if (statementTimeoutSeconds > 0) {
+        if (statementTimeoutSeconds > 0
+                && !(timeoutOnSession && ps.getQueryTimeout() == statementTimeoutSeconds)) {
             ps.setQueryTimeout(statementTimeoutSeconds);
         }
         return ps;
