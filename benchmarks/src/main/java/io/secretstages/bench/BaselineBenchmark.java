@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.ThreadParams;
 
+import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -96,11 +97,21 @@ public class BaselineBenchmark {
 
     @Benchmark
     public long jdbcSelect(Worker w) throws SQLException {
+        return select(pool, names[pick(w)]);
+    }
+
+    @Benchmark
+    public int jdbcUpdate(Worker w) throws SQLException {
+        return update(pool, names[pick(w)]);
+    }
+
+    /** The bare primary-key SELECT of one secret's row. */
+    static long select(DataSource pool, String name) throws SQLException {
         try (Connection c = pool.getConnection();
              PreparedStatement ps = c.prepareStatement(
                      "SELECT revision, last_version FROM ss_secrets WHERE project_id = ? AND secret_name = ?")) {
             ps.setString(1, Fixtures.PROJECT);
-            ps.setString(2, names[pick(w)]);
+            ps.setString(2, name);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -108,14 +119,14 @@ public class BaselineBenchmark {
         }
     }
 
-    @Benchmark
-    public int jdbcUpdate(Worker w) throws SQLException {
+    /** The bare single-row UPDATE + COMMIT of one secret's row (a value set to itself). */
+    static int update(DataSource pool, String name) throws SQLException {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE ss_secrets SET last_version = last_version WHERE project_id = ? AND secret_name = ?")) {
                 ps.setString(1, Fixtures.PROJECT);
-                ps.setString(2, names[pick(w)]);
+                ps.setString(2, name);
                 int n = ps.executeUpdate();
                 c.commit();
                 return n;

@@ -21,53 +21,125 @@ import java.util.Optional;
 /**
  * Runs every benchmark in one go, side by side with its baseline, and writes {@code RESULTS.md}: two PostgreSQL
  * servers (fsync and synchronous commit off, as in the tests; and durable, both on) are started once and loaded
- * once; each JMH run is a fork. {@code --quick} shortens every run, for a smoke test of the suite.
+ * once; each JMH run is a fork. Arguments: {@code --quick} shortens every run, for a smoke test of the suite;
+ * {@code --only=REGEX} runs only the planned runs whose label matches (a {@code find}; {@code --list} prints the
+ * labels, such as {@code LibraryBenchmark.(getLatest) [pg] 100000 random 1t}); {@code --stores=a,b} and
+ * {@code --access=random} keep only those stores and access patterns in them; {@code --short} runs 3x1 s warm-up
+ * and 3x1 s measurement instead of 5 and 4; {@code --out=FILE} writes the report there instead of
+ * {@code RESULTS.md}. A PostgreSQL server is started only if a selected run needs it.
  */
 public final class BenchmarkSuite {
-    /** One measurement. */
-    record Row(String op, String store, int secrets, String access, int threads, double score, double error) {
+    /** One measurement; p50 and p99 (µs) only for sample-time runs, else NaN. */
+    record Row(String op, String store, int secrets, String access, int threads, double score, double error,
+               double p50, double p99) {
         double microsPerOp() {
             return threads * 1_000_000.0 / score;
         }
     }
 
+    /** One planned JMH run: a benchmark pattern over stores, sizes and access patterns. */
+    record Plan(String include, int threads, String secrets, String[] stores, String[] access, boolean sampleTime) {
+        String label() {
+            return include.replace(BenchmarkSuite.class.getPackageName() + ".", "").replace("\\.", ".")
+                    .replace("$", "") + " " + List.of(stores) + " " + secrets + " " + String.join(",", access) + " "
+                    + threads + "t";
+        }
+
+        boolean uses(String store) {
+            return List.of(stores).stream().anyMatch(s -> s.equals(store) || s.startsWith(store + "-cached")
+                    || store.equals("pg") && s.equals("bare"));
+        }
+    }
+
     private final List<Row> rows = new ArrayList<>();
+    private final List<Plan> plans = new ArrayList<>();
     private final boolean quick;
+    private final boolean shortRuns;
     private final List<String> jvmArgs = new ArrayList<>();
 
-    private BenchmarkSuite(boolean quick) {
+    private BenchmarkSuite(boolean quick, boolean shortRuns) {
         this.quick = quick;
+        this.shortRuns = shortRuns;
+    }
+
+    private static Optional<String> option(String[] args, String name) {
+        for (String a : args) {
+            if (a.startsWith(name + "=")) {
+                return Optional.of(a.substring(name.length() + 1));
+            }
+        }
+        return Optional.empty();
     }
 
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
         long t0 = System.nanoTime();
-        BenchmarkSuite suite = new BenchmarkSuite(quick);
-        double bytesPerSecret = footprint(quick ? 100_000 : 1_000_000);
-        try (EmbeddedPostgres fast = EmbeddedPostgres.builder()
+        BenchmarkSuite suite = new BenchmarkSuite(quick, List.of(args).contains("--short"));
+        suite.plan();
+        Optional<String> only = option(args, "--only");
+        if (only.isPresent()) {
+            java.util.regex.Pattern p = java.util.regex.Pattern.compile(only.get());
+            suite.plans.removeIf(plan -> !p.matcher(plan.label()).find());
+        }
+        Optional<List<String>> stores = option(args, "--stores").map(v -> List.of(v.split(",")));
+        Optional<List<String>> access = option(args, "--access").map(v -> List.of(v.split(",")));
+        if (stores.isPresent() || access.isPresent()) {
+            List<Plan> narrowed = new ArrayList<>();
+            for (Plan plan : suite.plans) {
+                String[] st = List.of(plan.stores()).stream().filter(x -> stores.map(l -> l.contains(x)).orElse(true))
+                        .toArray(String[]::new);
+                String[] ac = List.of(plan.access()).stream().filter(x -> access.map(l -> l.contains(x)).orElse(true))
+                        .toArray(String[]::new);
+                if (st.length > 0 && ac.length > 0) {
+                    narrowed.add(new Plan(plan.include(), plan.threads(), plan.secrets(), st, ac, plan.sampleTime()));
+                }
+            }
+            suite.plans.clear();
+            suite.plans.addAll(narrowed);
+        }
+        if (List.of(args).contains("--list")) {
+            suite.plans.forEach(plan -> System.out.println(plan.label()));
+            return;
+        }
+        Path out = Path.of(option(args, "--out").orElse("RESULTS.md"));
+        boolean everything = only.isEmpty() && stores.isEmpty() && access.isEmpty();
+        double bytesPerSecret = everything ? footprint(quick ? 100_000 : 1_000_000) : Double.NaN;
+        boolean fast = suite.plans.stream().anyMatch(plan -> plan.uses("pg"));
+        boolean durable = suite.plans.stream().anyMatch(plan -> plan.uses("pg-durable"));
+        try (EmbeddedPostgres fastServer = fast ? EmbeddedPostgres.builder()
                 .setServerConfig("fsync", "off").setServerConfig("synchronous_commit", "off")
-                .setServerConfig("full_page_writes", "off").start();
-             EmbeddedPostgres durable = EmbeddedPostgres.builder()
+                .setServerConfig("full_page_writes", "off").start() : null;
+             EmbeddedPostgres durableServer = durable ? EmbeddedPostgres.builder()
                      .setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
-                     .setServerConfig("full_page_writes", "on").start()) {
-            String fastUrl = fast.getJdbcUrl("postgres", "postgres");
-            String durableUrl = durable.getJdbcUrl("postgres", "postgres");
-            for (String url : List.of(fastUrl, durableUrl)) {
+                     .setServerConfig("full_page_writes", "on").start() : null) {
+            suite.jvmArgs.addAll(List.of("-Xmx4g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+            for (EmbeddedPostgres server : new EmbeddedPostgres[]{fastServer, durableServer}) {
+                if (server == null) {
+                    continue;
+                }
+                String url = server.getJdbcUrl("postgres", "postgres");
                 try (var pool = Fixtures.pool(url, 2)) {
                     io.secretstages.store.jdbc.JdbcStageRepository.builder(pool).initializeSchema(true).build();
                     Fixtures.load(pool, 100_000);
                 }
+                suite.jvmArgs.add("-D" + (server == fastServer ? Fixtures.PG_URL : Fixtures.PG_DURABLE_URL) + "="
+                        + url);
             }
-            suite.jvmArgs.addAll(List.of("-Xmx4g", "-D" + Fixtures.PG_URL + "=" + fastUrl,
-                    "-D" + Fixtures.PG_DURABLE_URL + "=" + durableUrl, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
-            suite.runAll();
+            for (Plan plan : suite.plans) {
+                suite.run(plan);
+            }
         }
         long minutes = (System.nanoTime() - t0) / 60_000_000_000L;
-        Files.writeString(Path.of("RESULTS.md"), suite.report(bytesPerSecret, minutes), StandardCharsets.UTF_8);
-        System.out.println("wrote " + Path.of("RESULTS.md").toAbsolutePath() + " in " + minutes + " min");
+        Files.writeString(out, suite.report(bytesPerSecret, minutes), StandardCharsets.UTF_8);
+        System.out.println("wrote " + out.toAbsolutePath() + " in " + minutes + " min");
     }
 
-    private void runAll() throws Exception {
+    private void run(String include, int threads, String secrets, String[] stores, String... access) {
+        plans.add(new Plan(include, threads, secrets, stores, access, false));
+    }
+
+    /** Every run of the full suite, in order. */
+    private void plan() {
         String lib = LibraryBenchmark.class.getName();
         String base = BaselineBenchmark.class.getName();
         // Each store's rows run right before its baseline's, so that the two are measured minutes apart at most
@@ -101,21 +173,47 @@ public final class BenchmarkSuite {
         run(jdbc, 2, "1000", new String[]{"h2"}, "hot", "random");
         run(readWrite, 2, "1000", new String[]{"pg"}, "hot", "random");
         run(jdbc, 2, "1000", new String[]{"pg"}, "hot", "random");
+        // issue 16: version reads by stage, createSecret, and every JDBC row at 1e5 secrets
+        String round2 = lib + "\\.(getLatest|getByStage|putVersion|createSecret|updateStage)$";
+        for (String db : new String[]{"h2", "pg"}) {
+            run(lib + "\\.(getByStage|createSecret)$", 1, "1000", new String[]{db}, "random");
+            run(round2, 1, "100000", new String[]{db}, "random"); // baselines: the scale rows above
+        }
+        String cachedReads = lib + "\\.(getStage|getLatest)$";
+        run(cachedReads, 1, "100000", new String[]{"memory", "h2-cached", "pg-cached"}, "random");
+        // the production-like mix: 16 threads over 10,000 secrets, with and without the read cache, and bare
+        plans.add(new Plan(MixedWorkloadBenchmark.class.getName() + "\\.mix$", 16, "10000",
+                new String[]{"pg", "pg-cached", "bare"}, new String[]{"random"}, true));
     }
 
-    private void run(String include, int threads, String secrets, String[] stores, String... access) throws Exception {
-        ChainedOptionsBuilder o = new OptionsBuilder().include(include)
-                .param("store", stores).param("secrets", secrets.split(",")).param("access", access)
-                .threads(threads).forks(1)
-                .warmupIterations(quick ? 1 : 5).warmupTime(TimeValue.milliseconds(quick ? 200 : 1000))
-                .measurementIterations(quick ? 1 : 4).measurementTime(TimeValue.milliseconds(quick ? 200 : 1000))
+    private void run(Plan plan) throws Exception {
+        int warmups = quick ? 1 : shortRuns ? 3 : 5;
+        int measurements = quick ? 1 : shortRuns ? 3 : 4;
+        ChainedOptionsBuilder o = new OptionsBuilder().include(plan.include())
+                .param("store", plan.stores()).param("secrets", plan.secrets().split(","))
+                .threads(plan.threads()).forks(1)
+                .warmupIterations(warmups).warmupTime(TimeValue.milliseconds(quick ? 200 : 1000))
+                .measurementIterations(measurements).measurementTime(TimeValue.milliseconds(quick ? 200 : 1000))
                 .jvmArgsAppend(jvmArgs.toArray(new String[0]))
                 .shouldFailOnError(true);
+        if (!plan.sampleTime()) {
+            o.param("access", plan.access());
+        }
         for (RunResult r : new Runner(o.build()).run()) {
             var p = r.getParams();
             String op = p.getBenchmark().substring(p.getBenchmark().lastIndexOf('.') + 1);
-            rows.add(new Row(op, p.getParam("store"), Integer.parseInt(p.getParam("secrets")), p.getParam("access"),
-                    p.getThreads(), r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()));
+            var primary = r.getPrimaryResult();
+            String access = plan.sampleTime() ? "random" : p.getParam("access");
+            if (plan.sampleTime()) { // score: mean µs per call; throughput over all threads from it
+                double mean = primary.getScore();
+                rows.add(new Row(op, p.getParam("store"), Integer.parseInt(p.getParam("secrets")), access,
+                        p.getThreads(), p.getThreads() * 1_000_000.0 / mean,
+                        p.getThreads() * 1_000_000.0 * primary.getScoreError() / (mean * mean),
+                        primary.getStatistics().getPercentile(50), primary.getStatistics().getPercentile(99)));
+            } else {
+                rows.add(new Row(op, p.getParam("store"), Integer.parseInt(p.getParam("secrets")), access,
+                        p.getThreads(), primary.getScore(), primary.getScoreError(), Double.NaN, Double.NaN));
+            }
         }
     }
 
@@ -150,8 +248,11 @@ public final class BenchmarkSuite {
 
     /** The baseline a library row is compared with: same data, access and threads. */
     private Optional<Row> baseline(Row r) {
-        if (r.op.equals("mapGet") || r.op.startsWith("jdbc")) {
+        if (r.op.equals("mapGet") || r.op.startsWith("jdbc") || r.store.equals("bare")) {
             return Optional.empty();
+        }
+        if (r.op.equals("mix")) {
+            return find("mix", "bare", r.secrets, r.access, r.threads);
         }
         boolean read = r.op.startsWith("get");
         if (r.store.startsWith("memory")) {
@@ -212,15 +313,18 @@ public final class BenchmarkSuite {
                 .append("| createSecret | 3 statements + commit | same | same |\n")
                 .append("| bare baselines | select: 1; update: update + commit = 2 | | |\n");
 
-        sb.append("\n## All measurements\n\n| operation | store | secrets | access | threads | ops/s | ± | µs/op | baseline | ratio |\n")
-                .append("|---|---|---|---|---|---|---|---|---|---|\n");
+        sb.append("\n## All measurements\n\n| operation | store | secrets | access | threads | ops/s | ± | µs/op | baseline | ratio |"
+                        + " p50 µs | p99 µs |\n")
+                .append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
             Optional<Row> b = baseline(r);
             sb.append("| ").append(r.op).append(" | ").append(r.store).append(" | ").append(r.secrets).append(" | ")
                     .append(r.access).append(" | ").append(r.threads).append(" | ").append(fmt(r.score)).append(" | ")
                     .append(fmt(r.error)).append(" | ").append(fmt(r.microsPerOp())).append(" | ")
                     .append(b.map(x -> x.op + " " + fmt(x.score)).orElse("")).append(" | ")
-                    .append(b.map(x -> String.format(Locale.ROOT, "%.2f", r.score / x.score)).orElse("")).append(" |\n");
+                    .append(b.map(x -> String.format(Locale.ROOT, "%.2f", r.score / x.score)).orElse("")).append(" | ")
+                    .append(Double.isNaN(r.p50) ? "" : fmt(r.p50)).append(" | ")
+                    .append(Double.isNaN(r.p99) ? "" : fmt(r.p99)).append(" |\n");
         }
         return sb.toString();
     }

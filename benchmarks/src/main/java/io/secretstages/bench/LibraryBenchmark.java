@@ -21,8 +21,9 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The library's operations on every store: getStage, getVersion("latest"), updateStage (each thread moves its own
- * custom stage between v2 and v3, so every call is a real move), putVersion at the 20-version limit.
+ * The library's operations on every store: getStage, getVersion("latest"), getVersionByStage (blue, on v2),
+ * updateStage (each thread moves its own custom stage between v2 and v3, so every call is a real move), putVersion
+ * at the 20-version limit, createSecret (a new name per call: the tables grow by one secret per call).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -70,12 +71,14 @@ public class LibraryBenchmark {
         String stage;
         BitSet onV3;
         long counter;
+        String createPrefix;
 
         @Setup(Level.Trial)
         public void setUp(ThreadParams thread) {
             random = new SplittableRandom(42 + thread.getThreadIndex());
             stage = "b" + (thread.getThreadIndex() % 2);
             onV3 = new BitSet();
+            createPrefix = "c" + Long.toString(System.nanoTime(), 36) + "t" + thread.getThreadIndex() + "n";
         }
     }
 
@@ -91,6 +94,16 @@ public class LibraryBenchmark {
     @Benchmark
     public SecretVersion getLatest(Worker w) {
         return manager.getVersion(Fixtures.PROJECT, names[pick(w, secrets)], "latest");
+    }
+
+    @Benchmark
+    public SecretVersion getByStage(Worker w) {
+        return manager.getVersionByStage(Fixtures.PROJECT, names[pick(w, secrets)], "blue");
+    }
+
+    @Benchmark
+    public SecretVersion createSecret(Worker w) {
+        return manager.createSecret(Fixtures.PROJECT, w.createPrefix + (++w.counter), Fixtures.value(w.counter));
     }
 
     @Benchmark

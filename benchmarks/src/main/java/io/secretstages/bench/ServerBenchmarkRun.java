@@ -1,56 +1,108 @@
 package io.secretstages.bench;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Runs {@link ServerBenchmark} with 1 and 16 client threads and prints the RESULTS.md section (a markdown table with
- * each row's ratio to its bare endpoint on the same transport, client and thread count). Short by design: 2x1 s
- * warm-up and 3x1 s measurement per row, one fork.
+ * Runs {@link ServerBenchmark} with 1 and 16 client threads and prints the RESULTS.md section: each server row's ratio
+ * to its bare endpoint on the same transport, client and thread count (memory store), and the PostgreSQL rows against
+ * the library's own embedded call plus the bare endpoint's cost. Starts PostgreSQL on loopback (fsync off, as in the
+ * suite's {@code pg} rows). One fork per row, 8x1 s warm-up and 5x1 s
+ * measurement ({@code -Dbench.warmup}, {@code -Dbench.measure}).
  */
 public final class ServerBenchmarkRun {
+    /** Warm-up seconds per row: the HTTP stacks (Jetty, java.net.http, okhttp) are still compiling after 2-3 s. */
+    private static final int WARMUP = Integer.getInteger("bench.warmup", 8);
+    private static final int MEASURE = Integer.getInteger("bench.measure", 5);
+
     private ServerBenchmarkRun() {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, Double> score = new TreeMap<>();
-        for (int threads : new int[] {1, 16}) {
-            Options options = new OptionsBuilder().include(ServerBenchmark.class.getSimpleName())
-                    .forks(1).warmupIterations(2).warmupTime(TimeValue.seconds(1))
-                    .measurementIterations(3).measurementTime(TimeValue.seconds(1)).threads(threads)
-                    .jvmArgsAppend("-Dsun.net.httpserver.nodelay=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
-                    .build();
-            Collection<RunResult> results = new Runner(options).run();
-            for (RunResult r : results) {
-                Map<String, String> p = new TreeMap<>();
-                for (String key : r.getParams().getParamsKeys()) {
-                    p.put(key, r.getParams().getParam(key));
-                }
-                score.put(key(p.get("transport"), p.get("client"), p.get("call"), threads, p.get("target")),
-                        r.getPrimaryResult().getScore());
+        try (EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                .setServerConfig("fsync", "off").setServerConfig("synchronous_commit", "off")
+                .setServerConfig("full_page_writes", "off").setServerConfig("max_connections", "300").start()) {
+            String url = pg.getJdbcUrl("postgres", "postgres");
+            Map<String, Double> score = new TreeMap<>();
+            for (int threads : new int[] {1, 16}) {
+                // memory: server and bare endpoint, both clients on Jetty, plain HTTP on the JDK server
+                run(score, threads, url, new String[] {"jetty"}, new String[] {"server", "bare"},
+                        new String[] {"memory"}, new String[] {"http", "sdk"});
+                run(score, threads, url, new String[] {"jdk"}, new String[] {"server", "bare"},
+                        new String[] {"memory"}, new String[] {"http"});
+                // PostgreSQL: the server on the chosen transport
+                run(score, threads, url, new String[] {"jetty"}, new String[] {"server"},
+                        new String[] {"pg"}, new String[] {"http", "sdk"});
+                // the library's own call, no HTTP
+                run(score, threads, url, new String[] {"jetty"}, new String[] {"embedded"},
+                        new String[] {"memory", "pg"}, new String[] {"http"});
             }
+            print(score);
         }
+    }
+
+    private static void run(Map<String, Double> score, int threads, String url, String[] transports, String[] targets,
+                            String[] stores, String[] clients) throws Exception {
+        ChainedOptionsBuilder o = new OptionsBuilder().include(ServerBenchmark.class.getName() + "\\.invoke$")
+                .param("transport", transports).param("target", targets).param("store", stores)
+                .param("client", clients)
+                .forks(1).warmupIterations(WARMUP).warmupTime(TimeValue.seconds(1))
+                .measurementIterations(MEASURE).measurementTime(TimeValue.seconds(1)).threads(threads)
+                .jvmArgsAppend("-Dsun.net.httpserver.nodelay=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                        "-D" + Fixtures.PG_URL + "=" + url);
+        for (RunResult r : new Runner(o.build()).run()) {
+            Map<String, String> p = new TreeMap<>();
+            for (String key : r.getParams().getParamsKeys()) {
+                p.put(key, r.getParams().getParam(key));
+            }
+            score.put(key(p.get("store"), p.get("transport"), p.get("client"), p.get("call"), threads, p.get("target")),
+                    r.getPrimaryResult().getScore());
+        }
+    }
+
+    private static void print(Map<String, Double> score) {
         List<String> lines = new ArrayList<>();
-        lines.add("| transport | client | call | threads | server ops/s | bare ops/s | server / bare |");
-        lines.add("|---|---|---|---|---|---|---|");
+        lines.add("| store | transport | client | call | threads | server ops/s | bare ops/s | server / bare |");
+        lines.add("|---|---|---|---|---|---|---|---|");
         for (String transport : List.of("jetty", "jdk")) {
             for (String client : List.of("http", "sdk")) {
                 for (String call : List.of("stage", "latest")) {
                     for (int threads : new int[] {1, 16}) {
-                        Double server = score.get(key(transport, client, call, threads, "server"));
-                        Double bare = score.get(key(transport, client, call, threads, "bare"));
+                        Double server = score.get(key("memory", transport, client, call, threads, "server"));
+                        Double bare = score.get(key("memory", transport, client, call, threads, "bare"));
                         if (server != null && bare != null) {
-                            lines.add(String.format("| %s | %s | %s | %d | %,.0f | %,.0f | %.2fx |", transport, client,
-                                    call, threads, server, bare, server / bare));
+                            lines.add(String.format("| memory | %s | %s | %s | %d | %,.0f | %,.0f | %.2fx |",
+                                    transport, client, call, threads, server, bare, server / bare));
+                        }
+                    }
+                }
+            }
+        }
+        lines.add("");
+        lines.add("| store | client | call | threads | server ops/s | embedded ops/s | bare ops/s "
+                + "| embedded + bare, ops/s | server / (embedded + bare) |");
+        lines.add("|---|---|---|---|---|---|---|---|---|");
+        for (String store : List.of("memory", "pg")) {
+            for (String client : List.of("http", "sdk")) {
+                for (String call : List.of("stage", "latest")) {
+                    for (int threads : new int[] {1, 16}) {
+                        Double server = score.get(key(store, "jetty", client, call, threads, "server"));
+                        Double embedded = score.get(key(store, "jetty", "http", call, threads, "embedded"));
+                        Double bare = score.get(key("memory", "jetty", client, call, threads, "bare"));
+                        if (server != null && embedded != null && bare != null) {
+                            double combined = 1 / (1 / embedded + 1 / bare); // the two costs one after the other
+                            lines.add(String.format("| %s | %s | %s | %d | %,.0f | %,.0f | %,.0f | %,.0f | %.2fx |",
+                                    store, client, call, threads, server, embedded, bare, combined,
+                                    server / combined));
                         }
                     }
                 }
@@ -59,7 +111,7 @@ public final class ServerBenchmarkRun {
         lines.forEach(System.out::println);
     }
 
-    private static String key(String transport, String client, String call, int threads, String target) {
-        return transport + "/" + client + "/" + call + "/" + threads + "/" + target;
+    private static String key(String store, String transport, String client, String call, int threads, String target) {
+        return store + "/" + transport + "/" + client + "/" + call + "/" + threads + "/" + target;
     }
 }

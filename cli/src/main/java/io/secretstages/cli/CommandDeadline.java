@@ -7,8 +7,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The backstop of {@code --timeout}: a command on the database that has not finished shortly after its timeout
  * (a driver that ignores the JDBC timeouts, such as H2's TCP client while it logs in, or a retry loop) reports it and
- * exits with {@link Stagectl#STORE_FAILED}. The JDBC timeouts ({@link TimedDataSource}) fire first in every other
- * case and end the command cleanly; this only ends a process that would otherwise wait without end.
+ * exits with {@link Stagectl#STORE_FAILED}. The JDBC timeouts (those of store-jdbc's {@code DriverManagerDataSource}
+ * and the store's own) fire first in every other case and end the command cleanly; this only ends a process that
+ * would otherwise wait without end.
  */
 final class CommandDeadline {
     /** Time for the JDBC timeouts to end the command cleanly before the backstop does. */

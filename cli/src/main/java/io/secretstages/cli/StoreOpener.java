@@ -1,6 +1,7 @@
 package io.secretstages.cli;
 
 import io.secretstages.spi.StoreException;
+import io.secretstages.store.jdbc.DriverManagerDataSource;
 import io.secretstages.store.jdbc.JdbcStageRepository;
 
 import java.nio.file.Files;
@@ -70,7 +71,7 @@ final class StoreOpener {
         }
         ConnectionFailure.Target target = new ConnectionFailure.Target(given, options.user(), password,
                 options.timeout(), initSchema);
-        TimedDataSource dataSource = new TimedDataSource(url, options.user(), password, options.timeout());
+        DriverManagerDataSource dataSource = new DriverManagerDataSource(url.value(), options.user(), password, options.timeout());
         String product;
         try {
             product = probe(dataSource, url, createSchema, initSchema);
@@ -81,7 +82,7 @@ final class StoreOpener {
                 throw ConnectionFailure.describe(e, target);
             }
             target = new ConnectionFailure.Target(given, options.user(), typed.get(), options.timeout(), initSchema);
-            dataSource = new TimedDataSource(url, options.user(), typed.get(), options.timeout());
+            dataSource = new DriverManagerDataSource(url.value(), options.user(), typed.get(), options.timeout());
             try {
                 product = probe(dataSource, url, createSchema, initSchema);
             } catch (SQLException again) {
@@ -102,7 +103,7 @@ final class StoreOpener {
     }
 
     /** One connection: the product name, and (unless the schema is to be created) the check that it exists. */
-    private static String probe(TimedDataSource dataSource, JdbcUrl url, boolean createSchema, String initSchema)
+    private static String probe(DriverManagerDataSource dataSource, JdbcUrl url, boolean createSchema, String initSchema)
             throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             String product = c.getMetaData().getDatabaseProductName();

@@ -1,5 +1,6 @@
 package io.secretstages.encryption;
 
+import io.secretstages.store.jdbc.TestDatabases;
 import io.secretstages.spi.StageRepository;
 import io.secretstages.store.jdbc.JdbcStageRepository;
 import io.secretstages.tck.StageRepositoryContract;

@@ -1,5 +1,7 @@
 package io.secretstages.encryption;
 
+import io.secretstages.store.jdbc.TestDatabases;
+import io.secretstages.store.jdbc.CapturingLogProvider;
 import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;

@@ -1,5 +1,6 @@
 package io.secretstages.encryption;
 
+import io.secretstages.store.jdbc.TestDatabases;
 import com.google.crypto.tink.KeysetHandle;
 import io.secretstages.SecretValue;
 import io.secretstages.SecretVersion;

@@ -1,5 +1,6 @@
 package io.secretstages.encryption;
 
+import io.secretstages.store.jdbc.TestDatabases;
 import io.secretstages.ErrorCode;
 import io.secretstages.SecretValue;
 import io.secretstages.StageException;

@@ -17,8 +17,8 @@ import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
  * A CSMS-compatible HTTP server (docs/rules.md, S1-S9) over a {@link StageManager}: programs using the provider's official SDK
@@ -222,11 +222,12 @@ public final class CsmsServer implements AutoCloseable {
         connector.setAcceptedTcpNoDelay(true);
         server.addConnector(connector);
         server.addBean(new NetworkConnectionLimit(settings.maxConnections, connector));
-        ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "csms-server-deadlines");
             t.setDaemon(true);
             return t;
         });
+        deadlines.setRemoveOnCancelPolicy(true); // a body that arrived in time leaves no task behind for 10 s
         JettyCsmsHandler handler = new JettyCsmsHandler(api, deadlines, settings.bodyTimeout);
         server.setHandler(handler);
         server.setErrorHandler(new JsonErrorHandler());

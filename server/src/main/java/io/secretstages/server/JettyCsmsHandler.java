@@ -120,7 +120,7 @@ final class JettyCsmsHandler extends Handler.Abstract {
         private final AtomicBoolean bodySettled = new AtomicBoolean();
         private final ByteArrayOutputStream body = new ByteArrayOutputStream();
         private long dropped = -1; // -1: still under the cap; else bytes dropped since it was passed
-        private ScheduledFuture<?> deadline;
+        private volatile ScheduledFuture<?> deadline; // armed only while waiting for body bytes
 
         Exchange(Request request, Response response, Callback callback) {
             this.request = request;
@@ -134,13 +134,24 @@ final class JettyCsmsHandler extends Handler.Abstract {
                 tooLarge(); // declared far too large: answer at once, and close
                 return;
             }
+            run();
+        }
+
+        /**
+         * Arms the body deadline, counted from the request's start, the first time the body is not all there: a
+         * request whose body has already arrived (every GET) pays for no timer task.
+         */
+        private void armDeadline() {
+            if (deadline != null) {
+                return;
+            }
+            long left = bodyTimeout.toNanos() - (System.nanoTime() - started);
             deadline = timer.schedule(() -> {
                 if (bodySettled.compareAndSet(false, true)) {
                     answer(CsmsApi.refusal(408, "HTTP.REQUEST_TIMEOUT", "the request body did not arrive in time"),
                             true);
                 }
-            }, bodyTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            run();
+            }, Math.max(0, left), TimeUnit.NANOSECONDS);
         }
 
         /** Reads what has arrived; asks to be called again when there is more. */
@@ -149,6 +160,7 @@ final class JettyCsmsHandler extends Handler.Abstract {
             while (!answered.get()) {
                 Content.Chunk chunk = request.read();
                 if (chunk == null) {
+                    armDeadline();
                     request.demand(this);
                     return;
                 }
@@ -193,7 +205,9 @@ final class JettyCsmsHandler extends Handler.Abstract {
             if (!bodySettled.compareAndSet(false, true)) {
                 return false;
             }
-            deadline.cancel(false);
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
             return true;
         }
 

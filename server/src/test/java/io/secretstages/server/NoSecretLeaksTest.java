@@ -1,5 +1,6 @@
 package io.secretstages.server;
 
+import io.secretstages.store.jdbc.CapturingLogProvider;
 import com.huaweicloud.sdk.core.exception.SdkException;
 import com.huaweicloud.sdk.csms.v1.CsmsClient;
 import com.huaweicloud.sdk.csms.v1.model.CreateSecretRequest;

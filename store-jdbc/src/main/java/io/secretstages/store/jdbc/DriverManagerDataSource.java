@@ -2,41 +2,121 @@ package io.secretstages.store.jdbc;
 
 import javax.sql.DataSource;
 import java.io.PrintWriter;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Properties;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 
 /**
  * A minimal {@link DataSource} over {@link DriverManager}: a new connection per call, no pool. For tools and demos;
  * a server should use a pool (HikariCP or its container's). The URL is completed by {@link DurableJdbcUrl#of} (an
  * embedded database is opened so that an acknowledged commit survives a process crash).
+ *
+ * <p>With a timeout, every connection is bounded by it as far as plain JDBC allows: the login (PostgreSQL's
+ * {@code loginTimeout} and {@code connectTimeout}, which its driver reads instead of
+ * {@link DriverManager#setLoginTimeout}), the connection's network timeout, and a query timeout on every statement
+ * it creates (whole seconds, rounded up). Without one (zero), connections are the driver's defaults.
  */
 public final class DriverManagerDataSource implements DataSource {
+    private static final Pattern PASSWORD_SETTING = Pattern.compile("(?i)((?:password|pwd)=)[^;&]*");
+
     private final String url;
     private final String user;
     private final String password;
+    private final Duration timeout;
+    private final int timeoutSeconds;
 
     /**
+     * A data source without a timeout.
+     *
      * @param url the JDBC URL ({@link DurableJdbcUrl#of} is applied to it)
      * @param user the user, or null
      * @param password the password, or null
      */
     public DriverManagerDataSource(String url, String user, String password) {
-        this.url = DurableJdbcUrl.of(url);
+        this(url, user, password, Duration.ZERO);
+    }
+
+    /**
+     * @param url the JDBC URL ({@link DurableJdbcUrl#of} is applied to it)
+     * @param user the user, or null
+     * @param password the password, or null
+     * @param timeout the bound of a login, a statement and a network read; zero for none
+     * @throws IllegalArgumentException if the timeout is negative
+     */
+    public DriverManagerDataSource(String url, String user, String password, Duration timeout) {
+        if (timeout == null || timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must be zero or positive: " + timeout);
+        }
+        this.url = DurableJdbcUrl.of(Objects.requireNonNull(url, "url"));
         this.user = user;
         this.password = password;
+        this.timeout = timeout;
+        this.timeoutSeconds = timeout.isZero() ? 0 : (int) Math.min(Integer.MAX_VALUE, (timeout.toMillis() + 999) / 1000);
     }
 
     @Override
     public Connection getConnection() throws SQLException {
-        return DriverManager.getConnection(url, user, password);
+        return connect(user, password);
     }
 
     @Override
     public Connection getConnection(String username, String pw) throws SQLException {
-        return DriverManager.getConnection(url, username, pw);
+        return connect(username, pw);
+    }
+
+    private Connection connect(String username, String pw) throws SQLException {
+        Properties properties = new Properties();
+        if (username != null) {
+            properties.setProperty("user", username);
+        }
+        if (pw != null) {
+            properties.setProperty("password", pw);
+        }
+        if (timeoutSeconds == 0) {
+            return DriverManager.getConnection(url, properties);
+        }
+        if (url.toLowerCase(Locale.ROOT).startsWith("jdbc:postgresql:")) {
+            properties.setProperty("loginTimeout", Integer.toString(timeoutSeconds));
+            properties.setProperty("connectTimeout", Integer.toString(timeoutSeconds));
+        }
+        DriverManager.setLoginTimeout(timeoutSeconds);
+        Connection connection = DriverManager.getConnection(url, properties);
+        try {
+            connection.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        } catch (SQLFeatureNotSupportedException e) {
+            // an embedded database has no network to time out
+        }
+        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[]{Connection.class},
+                new StatementTimeouts(connection, timeoutSeconds));
+    }
+
+    /** Sets the query timeout on every statement the connection creates; passes everything else through. */
+    private record StatementTimeouts(Connection connection, int seconds) implements InvocationHandler {
+        @Override
+        public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+            Object result;
+            try {
+                result = method.invoke(connection, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+            if (result instanceof Statement statement) {
+                statement.setQueryTimeout(seconds);
+            }
+            return result;
+        }
     }
 
     @Override
@@ -54,7 +134,7 @@ public final class DriverManagerDataSource implements DataSource {
 
     @Override
     public int getLoginTimeout() {
-        return 0;
+        return timeoutSeconds;
     }
 
     @Override
@@ -72,9 +152,13 @@ public final class DriverManagerDataSource implements DataSource {
         return false;
     }
 
-    /** @return the URL with any {@code password=} / {@code pwd=} setting in it masked; never the password */
+    /**
+     * @return the URL with any {@code password=} / {@code pwd=} setting in it masked, the user and the timeout;
+     *         never the password
+     */
     @Override
     public String toString() {
-        return "DriverManagerDataSource[" + url.replaceAll("(?i)((?:password|pwd)=)[^;&]*", "$1***") + "]";
+        return "DriverManagerDataSource[" + PASSWORD_SETTING.matcher(url).replaceAll("$1***") + ", user " + user
+                + (timeout.isZero() ? "" : ", timeout " + timeout) + "]";
     }
 }

@@ -17,16 +17,31 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The SLF4J binding of this module's tests: every logger is enabled at every level, and every line (message,
- * arguments and the full stack trace of any throwable) is kept in memory for {@link NoSecretLeaksTest}. WARN and
- * ERROR lines are also printed. Test code.
+ * The SLF4J binding of the tests of this module and of those that use its test-jar (encryption, server): every
+ * line (message, arguments and the full stack trace of any throwable) is kept in memory for the no-leak tests. The
+ * project's loggers are enabled at every level; other libraries' (drivers, pools, Jetty, the SDK) too while
+ * {@link #everyLevel} is on, else at INFO and above. It is on unless the system property
+ * {@code secretstages.log.everyLevel} is {@code false} (the server's tests set it so: Jetty at DEBUG over every
+ * test would fill the heap). WARN and ERROR lines are also printed. Test code.
  */
 public final class CapturingLogProvider implements SLF4JServiceProvider {
     private static final List<String> LINES = new ArrayList<>();
+    private static volatile boolean everyLevel =
+            Boolean.parseBoolean(System.getProperty("secretstages.log.everyLevel", "true"));
 
     /** @return a copy of every line logged so far */
-    static synchronized List<String> lines() {
+    public static synchronized List<String> lines() {
         return new ArrayList<>(LINES);
+    }
+
+    /** @param on whether every logger, other libraries' included, logs at every level */
+    public static void everyLevel(boolean on) {
+        everyLevel = on;
+    }
+
+    /** Forgets every line kept so far. */
+    public static synchronized void clear() {
+        LINES.clear();
     }
 
     private static synchronized void add(String line) {
@@ -61,8 +76,8 @@ public final class CapturingLogProvider implements SLF4JServiceProvider {
     public void initialize() {
     }
 
-    /** A logger that captures everything. */
-    static final class CapturingLogger extends LegacyAbstractLogger {
+    /** A logger that captures every line it is enabled for. */
+    public static final class CapturingLogger extends LegacyAbstractLogger {
         private static final long serialVersionUID = 1L;
 
         CapturingLogger(String name) {
@@ -71,12 +86,12 @@ public final class CapturingLogProvider implements SLF4JServiceProvider {
 
         @Override
         public boolean isTraceEnabled() {
-            return true;
+            return everyLevel || name.startsWith("io.secretstages");
         }
 
         @Override
         public boolean isDebugEnabled() {
-            return true;
+            return everyLevel || name.startsWith("io.secretstages");
         }
 
         @Override
@@ -102,6 +117,9 @@ public final class CapturingLogProvider implements SLF4JServiceProvider {
         @Override
         protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] arguments,
                                                    Throwable throwable) {
+            if ((level == Level.TRACE || level == Level.DEBUG) && !isDebugEnabled()) {
+                return;
+            }
             StringBuilder line = new StringBuilder().append(level).append(' ').append(name).append(' ')
                     .append(MessageFormatter.basicArrayFormat(pattern, arguments));
             if (throwable != null) {

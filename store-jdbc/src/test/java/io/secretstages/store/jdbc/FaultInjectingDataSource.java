@@ -14,11 +14,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@link DataSource} that injects one fault at the Nth fault point: a connection acquisition, a statement
- * execution (a batch is one), a commit, a rollback or a connection close. Test code.
+ * execution (a batch is one), a commit, a rollback or a connection close. Test code, shared with
+ * other modules' tests through this module's test-jar.
  */
-final class FaultInjectingDataSource {
+public final class FaultInjectingDataSource {
     /** What happens at the chosen point. */
-    enum Mode {
+    public enum Mode {
         /** The call fails before it reaches the database. */
         FAIL,
         /** The connection is dropped (closed underneath) just before the call, which then fails. */
@@ -35,9 +36,10 @@ final class FaultInjectingDataSource {
     private final Mode mode;
     private final AtomicInteger points = new AtomicInteger();
     private volatile String injectedAt;
-    final DataSource dataSource;
+    /** The data source to hand to the code under test. */
+    public final DataSource dataSource;
 
-    FaultInjectingDataSource(DataSource target, int faultAt, Mode mode) {
+    public FaultInjectingDataSource(DataSource target, int faultAt, Mode mode) {
         this.target = target;
         this.faultAt = faultAt;
         this.mode = mode;
@@ -45,12 +47,12 @@ final class FaultInjectingDataSource {
     }
 
     /** @return how many fault points were passed */
-    int points() {
+    public int points() {
         return points.get();
     }
 
     /** @return the call at which the fault was injected, or null if the run passed fewer points */
-    String injectedAt() {
+    public String injectedAt() {
         return injectedAt;
     }
 

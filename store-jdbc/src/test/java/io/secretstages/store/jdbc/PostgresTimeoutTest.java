@@ -45,7 +45,12 @@ class PostgresTimeoutTest {
     private static final long BOUND_MILLIS = TIMEOUT.toMillis() + POOL_WAIT_MILLIS + 2_500;
 
     private static HikariDataSource pool(int port) {
+        return pool(port, true);
+    }
+
+    private static HikariDataSource pool(int port, boolean autoCommit) {
         HikariConfig config = new HikariConfig();
+        config.setAutoCommit(autoCommit);
         // cancelSignalTimeout: pgjdbc waits for the cancel it sends at a statement timeout (10 s by default), and a
         // silent server never answers it; prepareThreshold=0: statements always travel as text (the proxy finds COMMIT)
         config.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + port
@@ -169,17 +174,25 @@ class PostgresTimeoutTest {
     /**
      * The commit itself cut: not forwarded (nothing committed) and forwarded with its answer lost (committed). Both
      * fail with STORE_FAILURE saying the outcome is unknown, within the bound; the state is what the database did.
+     * On an auto-commit pool a put is one statement (a CTE), which is its own commit: that statement is cut; on a
+     * pool with auto-commit off, the COMMIT after it.
      */
     @Test
     void aConnectionDroppedAtTheCommitReportsAnUnknownOutcome() throws Exception {
+        for (boolean autoCommit : new boolean[] {true, false}) {
+            droppedAtTheCommit(autoCommit, autoCommit ? "ver AS (INSERT" : "COMMIT");
+        }
+    }
+
+    private void droppedAtTheCommit(boolean autoCommit, String commitMarker) throws Exception {
         try (FaultyProxy proxy = new FaultyProxy(TestDatabases.postgres().getPort());
-             HikariDataSource pool = pool(proxy.port())) {
+             HikariDataSource pool = pool(proxy.port(), autoCommit)) {
             StageManager m = manager(pool);
-            String secret = "commit-" + System.nanoTime();
+            String secret = "commit-" + autoCommit + "-" + System.nanoTime();
             m.createSecret("timeouts", secret, SecretValue.ofString("v1-value"));
             for (boolean forwarded : new boolean[] {false, true}) {
                 String value = "at-commit-" + forwarded;
-                proxy.dropAtClientChunkContaining("COMMIT", forwarded);
+                proxy.dropAtClientChunkContaining(commitMarker, forwarded);
                 long start = System.nanoTime();
                 StageException e = org.junit.jupiter.api.Assertions.assertThrows(StageException.class,
                         () -> m.putVersion("timeouts", secret, SecretValue.ofString(value)));
@@ -187,7 +200,8 @@ class PostgresTimeoutTest {
                 proxy.disarm();
                 assertEquals(ErrorCode.STORE_FAILURE, e.code());
                 assertTrue(e.getCause() instanceof StoreException s && s.ambiguous(),
-                        "a commit cut (forwarded " + forwarded + ") is reported as ambiguous: " + e.getCause());
+                        "a commit cut (" + commitMarker + ", forwarded " + forwarded + ") is reported as ambiguous: "
+                                + e.getCause());
                 assertTrue(e.getCause().getMessage().contains("outcome unknown"), e.getCause().getMessage());
                 assertTrue(millis < BOUND_MILLIS, "took " + millis + " ms");
                 if (forwarded) { // the database commits what it read before the connection ended

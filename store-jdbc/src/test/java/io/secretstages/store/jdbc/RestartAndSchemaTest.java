@@ -113,10 +113,10 @@ class RestartAndSchemaTest {
     @Test
     void shippedDdlMatchesWhatTheRepositoryApplies() {
         for (SqlDialect d : List.of(SqlDialect.H2, SqlDialect.POSTGRESQL)) {
-            List<String> ddl = JdbcStageRepository.ddl(d, "ss_");
+            List<String> ddl = SchemaInitializer.ddl(d, "ss_");
             assertEquals(11, ddl.size(), d + ": " + ddl);
             assertTrue(ddl.get(0).startsWith("CREATE TABLE IF NOT EXISTS ss_secrets"), ddl.get(0));
-            assertTrue(JdbcStageRepository.ddl(d, "zz_").get(2).contains("REFERENCES zz_versions"));
+            assertTrue(SchemaInitializer.ddl(d, "zz_").get(2).contains("REFERENCES zz_versions"));
         }
     }
 
@@ -189,7 +189,7 @@ class RestartAndSchemaTest {
     void aSqliteSchemaWithoutDescriptionAndExpiryIsUpgradedInPlace(@TempDir Path dir) throws SQLException {
         try (HikariDataSource sqlite = TestDatabases.sqlite(dir.resolve("old.db"), 2)) {
             try (Connection c = sqlite.getConnection(); java.sql.Statement st = c.createStatement()) {
-                for (String ddl : JdbcStageRepository.ddl(SqlDialect.SQLITE, "old_")) {
+                for (String ddl : SchemaInitializer.ddl(SqlDialect.SQLITE, "old_")) {
                     if (!ddl.startsWith("ALTER")) { // the SQLite schema before R23/R24: without their columns
                         st.execute(ddl.replaceAll("(?m)^\\s*(description|expire_time) .*$\n", ""));
                     }

@@ -4,12 +4,14 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 
 /**
- * H2 2.x: {@code MERGE ... KEY} for the upsert; lock timeouts and concurrent-update errors are lost races. H2 compares
- * strings with {@link String#compareTo} unless a collation is set, so names sort in byte order as they are.
+ * H2 2.x (internal): {@code MERGE ... KEY} for the stage upsert; every change in a general transaction; lock
+ * timeouts and concurrent-update errors are lost races. H2 compares strings with {@link String#compareTo} unless a
+ * collation is set, so names sort in byte order as they are.
  */
-final class H2Dialect extends SqlDialect {
+final class H2Statements extends DialectStatements {
     /** H2 error codes: CONCURRENT_UPDATE_1 (90131), LOCK_TIMEOUT_1 (50200), DEADLOCK_1 (40001). */
     private static final int CONCURRENT_UPDATE = 90131;
     private static final int LOCK_TIMEOUT = 50200;
@@ -17,15 +19,15 @@ final class H2Dialect extends SqlDialect {
     private static final String WRITE_DELAY = "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
             + " WHERE SETTING_NAME = 'WRITE_DELAY'";
 
-    @Override
-    public String name() {
-        return "h2";
+    H2Statements(String prefix) {
+        super(prefix, "MERGE INTO " + prefix + "stages"
+                + " (project_id, secret_name, stage_name, version_number, update_time)"
+                + " KEY (project_id, secret_name, stage_name) VALUES (?, ?, ?, ?, ?)", "secret_name", List.of());
     }
 
     @Override
-    String upsertStage(String table) {
-        return "MERGE INTO " + table + " (project_id, secret_name, stage_name, version_number, update_time)"
-                + " KEY (project_id, secret_name, stage_name) VALUES (?, ?, ?, ?, ?)";
+    SqlDialect dialect() {
+        return SqlDialect.H2;
     }
 
     /**
@@ -52,8 +54,8 @@ final class H2Dialect extends SqlDialect {
     }
 
     @Override
-    java.util.List<String> durabilityChecks() {
-        return java.util.List.of(DATABASE_PATH, WRITE_DELAY);
+    List<String> durabilityChecks() {
+        return List.of(DATABASE_PATH, WRITE_DELAY);
     }
 
     @Override

@@ -4,16 +4,19 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * SQLite 3.35 or later through xerial's sqlite-jdbc: {@code INSERT ... ON CONFLICT} for the upsert, scalar
- * {@code MAX} for {@code GREATEST}; {@code SQLITE_BUSY} and {@code SQLITE_LOCKED} (another writer held the database
- * past the busy timeout) are lost races, retried by the manager. Names compare with SQLite's default {@code BINARY}
- * collation, byte order. The database must be in WAL mode with {@code synchronous=FULL} and foreign keys on
- * ({@link DurableJdbcUrl#of} sets all three in the URL); {@link JdbcStageRepository.Builder#build()} checks it.
+ * SQLite 3.35 or later through xerial's sqlite-jdbc (internal): {@code INSERT ... ON CONFLICT} for the stage
+ * upsert; every change in a general transaction; {@code SQLITE_BUSY} and {@code SQLITE_LOCKED} (another writer held
+ * the database past the busy timeout) are lost races, retried by the manager. Names compare with SQLite's default
+ * {@code BINARY} collation, byte order. The database must be in WAL mode with {@code synchronous=FULL} and foreign
+ * keys on ({@link DurableJdbcUrl#of} sets all three in the URL); {@link JdbcStageRepository.Builder#build()} checks
+ * it.
  */
-final class SqliteDialect extends SqlDialect {
+final class SqliteStatements extends DialectStatements {
     /** SQLite result codes: SQLITE_BUSY, SQLITE_LOCKED, SQLITE_CONSTRAINT (primary and extended). */
     private static final int BUSY = 5;
     private static final int LOCKED = 6;
@@ -21,24 +24,19 @@ final class SqliteDialect extends SqlDialect {
     /** PRAGMA synchronous: 2 is FULL, 3 EXTRA. */
     private static final int FULL = 2;
     private static final String DATABASE_LIST = "PRAGMA database_list";
-    private static final java.util.List<String> PRAGMAS = java.util.List.of("foreign_keys", "journal_mode",
-            "synchronous");
+    private static final List<String> PRAGMAS = List.of("foreign_keys", "journal_mode", "synchronous");
 
-    @Override
-    public String name() {
-        return "sqlite";
-    }
-
-    @Override
-    String upsertStage(String table) {
-        return "INSERT INTO " + table + " (project_id, secret_name, stage_name, version_number, update_time)"
+    SqliteStatements(String prefix) {
+        super(prefix, "INSERT INTO " + prefix + "stages"
+                + " (project_id, secret_name, stage_name, version_number, update_time)"
                 + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (project_id, secret_name, stage_name)"
-                + " DO UPDATE SET version_number = excluded.version_number, update_time = excluded.update_time";
+                + " DO UPDATE SET version_number = excluded.version_number, update_time = excluded.update_time",
+                "secret_name", List.of());
     }
 
     @Override
-    String greatest(String a, String b) {
-        return "MAX(" + a + ", " + b + ")";
+    SqlDialect dialect() {
+        return SqlDialect.SQLITE;
     }
 
     @Override
@@ -82,8 +80,8 @@ final class SqliteDialect extends SqlDialect {
     }
 
     @Override
-    java.util.List<String> durabilityChecks() {
-        java.util.List<String> out = new java.util.ArrayList<>(java.util.List.of(DATABASE_LIST));
+    List<String> durabilityChecks() {
+        List<String> out = new ArrayList<>(List.of(DATABASE_LIST));
         PRAGMAS.forEach(p -> out.add("PRAGMA " + p));
         return out;
     }

@@ -1,0 +1,145 @@
+package io.secretstages.store.jdbc;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * Every SQL statement the store sends to one database, built once from the table prefix (validated), and what else
+ * differs between databases: how an error says "lost a race" or "exists already", the durability check, and how
+ * changes are written ({@link #writer}). Internal: one final subclass per {@link SqlDialect}, not an extension
+ * point. All statements are constant prepared statements: no input ever becomes SQL text.
+ */
+abstract class DialectStatements {
+    final String secrets;
+    final String versions;
+    final String stages;
+
+    final String loadSecret;
+    final String loadVersion;
+    final String loadValue;
+    final String loadStage;
+    final String insertSecret;
+    final String casSecret;
+    final String insertVersion;
+    final String updateExpireTime;
+    final String upsertStage;
+    final String deleteStage;
+    final String deleteVersion;
+    final String deleteAllStages;
+    final String deleteAllVersions;
+    final String deleteSecret;
+    final String rewriteValue;
+    final String listSecrets;
+    final String listDeletionsDue;
+    private final List<String> schemaPreamble;
+
+    /**
+     * @param prefix the table prefix
+     * @param upsertStage this database's insert-or-update of one stage row (its own syntax), for the table
+     *                    {@code prefix + "stages"}; parameters: project, secret, stage, version number, update time
+     * @param byteOrderName the {@code secret_name} column as an expression that compares and sorts in byte order
+     *                      ({@link String#compareTo} for the ASCII names R2 allows), for listing
+     * @param schemaPreamble the statements run first in the schema transaction, in order (none: empty)
+     */
+    DialectStatements(String prefix, String upsertStage, String byteOrderName, List<String> schemaPreamble) {
+        this.schemaPreamble = List.copyOf(schemaPreamble);
+        secrets = prefix + "secrets";
+        versions = prefix + "versions";
+        stages = prefix + "stages";
+        String key = "project_id = ? AND secret_name = ?";
+        // One query returns the secret row, its versions, and the stages each version holds.
+        String snapshotColumns = "s.revision, s.last_version, v.version_number, v.create_time, t.stage_name,"
+                + " t.update_time, v.client_token, s.create_time, s.deletion_time, v.expire_time, s.description";
+        String snapshotJoins = " FROM " + secrets + " s"
+                + " LEFT JOIN " + versions + " v ON v.project_id = s.project_id AND v.secret_name = s.secret_name"
+                + " LEFT JOIN " + stages + " t ON t.project_id = v.project_id AND t.secret_name = v.secret_name"
+                + " AND t.version_number = v.version_number";
+        loadSecret = "SELECT " + snapshotColumns + snapshotJoins
+                + " WHERE s.project_id = ? AND s.secret_name = ?"
+                + " ORDER BY v.version_number";
+        // The same rows, and on the row(s) of one version (by number, else the holder of a stage) its value.
+        loadVersion = "SELECT " + snapshotColumns + ","
+                + " CASE WHEN v.version_number = w.n THEN v.is_string END,"
+                + " CASE WHEN v.version_number = w.n THEN v.secret_value END"
+                + snapshotJoins
+                + " CROSS JOIN (SELECT COALESCE(CAST(? AS BIGINT), (SELECT h.version_number FROM " + stages + " h"
+                + " WHERE h.project_id = ? AND h.secret_name = ? AND h.stage_name = ?)) AS n) w"
+                + " WHERE s.project_id = ? AND s.secret_name = ?"
+                + " ORDER BY v.version_number";
+        // One row: the secret's key (present iff the secret exists) and the stage, if held.
+        loadStage = "SELECT t.version_number, t.update_time, s.deletion_time FROM " + secrets + " s"
+                + " LEFT JOIN " + stages + " t ON t.project_id = s.project_id AND t.secret_name = s.secret_name"
+                + " AND t.stage_name = ?"
+                + " WHERE s.project_id = ? AND s.secret_name = ?";
+        loadValue = "SELECT is_string, secret_value FROM " + versions + " WHERE " + key + " AND version_number = ?";
+        insertSecret = "INSERT INTO " + secrets
+                + " (project_id, secret_name, revision, last_version, create_time, description)"
+                + " VALUES (?, ?, 1, ?, ?, ?)";
+        casSecret = "UPDATE " + secrets + " SET revision = revision + 1, last_version = ?, deletion_time = ?,"
+                + " description = ? WHERE " + key + " AND revision = ?";
+        rewriteValue = "UPDATE " + versions + " SET is_string = ?, secret_value = ? WHERE " + key
+                + " AND version_number = ?";
+        insertVersion = "INSERT INTO " + versions
+                + " (project_id, secret_name, version_number, create_time, is_string, secret_value, client_token,"
+                + " expire_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+        updateExpireTime = "UPDATE " + versions + " SET expire_time = ? WHERE " + key + " AND version_number = ?";
+        this.upsertStage = upsertStage;
+        deleteStage = "DELETE FROM " + stages + " WHERE " + key + " AND stage_name = ?";
+        deleteVersion = "DELETE FROM " + versions + " WHERE " + key + " AND version_number = ?";
+        deleteAllStages = "DELETE FROM " + stages + " WHERE " + key;
+        deleteAllVersions = "DELETE FROM " + versions + " WHERE " + key;
+        deleteSecret = "DELETE FROM " + secrets + " WHERE " + key;
+        listSecrets = "SELECT secret_name, revision, create_time, deletion_time, description FROM " + secrets
+                + " WHERE project_id = ? AND " + byteOrderName + " > ? AND (deletion_time IS NULL OR deletion_time > ?)"
+                + " ORDER BY " + byteOrderName + " LIMIT ?";
+        listDeletionsDue = "SELECT project_id, secret_name, revision, create_time, deletion_time, description FROM "
+                + secrets + " WHERE deletion_time <= ? ORDER BY deletion_time LIMIT ?";
+    }
+
+    /** @return the dialect these statements are for */
+    abstract SqlDialect dialect();
+
+    /**
+     * How this database applies changes: each in one general transaction ({@link TransactionalWrites}), unless the
+     * dialect can do some shapes in one statement (PostgreSQL overrides this).
+     *
+     * @param general the general transactions, over the store's transaction template
+     * @return the writer
+     */
+    ChangeWriter writer(TransactionalWrites general) {
+        return general;
+    }
+
+    /**
+     * @return the statements run first in the schema transaction (to serialise concurrent initialisation), in
+     *         order; empty if the database needs none
+     */
+    List<String> schemaPreamble() {
+        return schemaPreamble;
+    }
+
+    /**
+     * Checks, at start-up, whether the database behind a connection can lose a commit it acknowledged when the
+     * process crashes (or, for SQLite, is set up without its foreign keys).
+     *
+     * @param c a connection of the store's data source
+     * @return what is wrong and how to fix it, or null if nothing is
+     * @throws SQLException if the check cannot be made
+     */
+    abstract String durabilityProblem(Connection c) throws SQLException;
+
+    /** @return every statement {@link #durabilityProblem} sends (constants, like all the store's SQL) */
+    abstract List<String> durabilityChecks();
+
+    /** @return whether the error is a unique-key violation (SQLState 23505 in H2 and PostgreSQL) */
+    boolean isUniqueViolation(SQLException e) {
+        return "23505".equals(e.getSQLState());
+    }
+
+    /** @return whether the error means another transaction won a race (serialization failure, deadlock) */
+    boolean isLostRace(SQLException e) {
+        String state = e.getSQLState();
+        return "40001".equals(state) || "40P01".equals(state);
+    }
+}
