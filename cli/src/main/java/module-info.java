@@ -5,6 +5,7 @@ module io.secretstages.cli {
     requires info.picocli;
     requires io.secretstages.server;
     requires io.secretstages.store.memory;
+    requires io.secretstages.store.etcd;
     requires java.logging;
 
     opens io.secretstages.cli to info.picocli;

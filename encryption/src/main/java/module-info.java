@@ -2,6 +2,7 @@
 module io.secretstages.encryption {
     requires transitive io.secretstages.core;
     requires transitive com.google.crypto.tink;
+    requires com.github.benmanes.caffeine;
 
     exports io.secretstages.encryption;
 }

@@ -15,7 +15,8 @@ import java.util.TreeMap;
  * Runs {@link EncryptionBenchmark} (one fork per store, 5x1 s warm-up, 4x1 s measurement, 1 thread) on a PostgreSQL
  * it starts (fsync off, as {@link BenchmarkSuite}'s {@code pg}) and prints the rows of RESULTS.md's encryption
  * section: microseconds per operation and encrypted / plain throughput. {@code --quick} shortens every run;
- * {@code --stores=memory,memory-encrypted} runs only those stores.
+ * {@code --stores=memory,memory-encrypted} runs only those stores, {@code --ops=getLatest} only that operation, and
+ * {@code --prof=gc} (repeatable) adds a JMH profiler.
  */
 public final class EncryptionBenchmarkRun {
     private EncryptionBenchmarkRun() {
@@ -31,9 +32,13 @@ public final class EncryptionBenchmarkRun {
             for (String arg : args) {
                 if (arg.startsWith("--stores=")) {
                     o.param("store", arg.substring("--stores=".length()).split(","));
+                } else if (arg.startsWith("--prof=")) { // a JMH profiler: gc, stack, ...
+                    o.addProfiler(arg.substring("--prof=".length()));
                 }
             }
-            o.include(EncryptionBenchmark.class.getName() + "\\.(getLatest|putVersion)$")
+            String ops = List.of(args).stream().filter(a -> a.startsWith("--ops=")).findFirst()
+                    .map(a -> a.substring("--ops=".length()).replace(',', '|')).orElse("getLatest|putVersion");
+            o.include(EncryptionBenchmark.class.getName() + "\\.(" + ops + ")$")
                     .forks(1).threads(1)
                     .warmupIterations(quick ? 1 : 5).warmupTime(TimeValue.seconds(1))
                     .measurementIterations(quick ? 2 : 4).measurementTime(TimeValue.seconds(1))

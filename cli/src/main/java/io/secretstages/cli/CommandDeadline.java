@@ -22,11 +22,11 @@ final class CommandDeadline {
      * Starts the backstop for this process's command.
      *
      * @param timeout the {@code --timeout}
-     * @param database the database, for the message
+     * @param database the database or cluster, redacted, for the message
      * @param json whether errors are printed as the provider's JSON
      * @param err where errors go
      */
-    static void start(Duration timeout, JdbcUrl database, boolean json, PrintWriter err) {
+    static void start(Duration timeout, String database, boolean json, PrintWriter err) {
         Thread watchdog = new Thread(() -> {
             try {
                 TimeUnit.MILLISECONDS.sleep(timeout.plus(GRACE).toMillis());
@@ -34,7 +34,7 @@ final class CommandDeadline {
                 return;
             }
             String message = "timed out after " + DurationConverter.format(timeout) + " (--timeout) on "
-                    + database.redacted() + "; a change, if this command makes one, may or may not have been applied";
+                    + database + "; a change, if this command makes one, may or may not have been applied";
             err.println(json ? "{\"error_code\":\"CSMS.0001\",\"error_msg\":" + Json.string(message) + "}"
                     : "error: " + message);
             err.flush();

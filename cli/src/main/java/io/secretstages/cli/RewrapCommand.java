@@ -1,39 +1,29 @@
 package io.secretstages.cli;
 
 import io.secretstages.encryption.EncryptingRepository;
-import io.secretstages.encryption.KeysetFiles;
 import io.secretstages.encryption.RewrapReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 
 /**
  * {@code stagectl rewrap}: re-wraps every stored data key of a project under the keyset's current primary key (E4
  * in docs/rules.md), printing progress after each secret; after a failure, {@code --after} resumes where it stopped.
- * Registered in {@link Stagectl}'s subcommand list.
+ * The keyset is the global {@code --keyset FILE}. Registered in {@link Stagectl}'s subcommand list.
  */
 @Command(name = "rewrap", description = "Re-wrap every data key of the project under the keyset's primary key"
         + " (after a key rotation), online; resumable with --after.")
 final class RewrapCommand extends Stagectl.Sub {
-    @Option(names = "--keyset", required = true, paramLabel = "FILE",
-            description = "the key-encryption keyset (Tink JSON, cleartext), with the new primary")
-    Path keyset;
     @Option(names = "--after", paramLabel = "NAME", description = "resume after this secret name")
     String after;
 
     @Override
     public Integer call() {
-        EncryptingRepository repository;
-        try {
-            repository = EncryptingRepository.wrap(root.repository(false),
-                    KeysetFiles.readCleartext(keyset));
-        } catch (IOException | GeneralSecurityException e) {
-            throw CliFailure.usage("cannot read the keyset " + keyset + " (" + e.getClass().getSimpleName()
-                    + ")");
+        KeysetOption keys = root.keysetOption();
+        if (!keys.given()) {
+            throw CliFailure.usage("rewrap needs the key-encryption keyset with the new primary: --keyset FILE");
         }
+        EncryptingRepository repository = keys.encrypting(root.repository(false));
         RewrapReport[] last = {null};
         try {
             RewrapReport done = repository.rewrap(root.project, after, progress -> {

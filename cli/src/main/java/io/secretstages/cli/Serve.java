@@ -54,8 +54,8 @@ final class Serve implements java.util.concurrent.Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StageManager manager = inMemory
-                ? StageManager.builder().repository(new InMemoryStageRepository()).build()
-                : StageManager.builder().repository(root.repository(false)).build(); // no command deadline: it serves
+                ? StageManager.builder().repository(root.keysetOption().apply(new InMemoryStageRepository())).build()
+                : StageManager.builder().repository(root.store(false)).build(); // no command deadline: it serves
         CsmsServer.Builder builder = CsmsServer.builder(manager).port(port).host(host);
         int count = readCredentials(builder);
         if (count == 0) {
@@ -78,7 +78,8 @@ final class Serve implements java.util.concurrent.Callable<Integer> {
         }, "stagectl-serve-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         spec.commandLine().getOut().println("Serving CSMS at " + server.endpoint() + " (" + count
-                + " credentials; " + (inMemory ? "in memory" : JdbcUrl.parse(root.jdbcUrl).redacted()) + ")");
+                + " credentials; " + (inMemory ? "in memory" : root.storeName())
+                + (root.keyset != null ? "; encrypted at rest" : "") + ")");
         spec.commandLine().getOut().flush();
         try {
             stopped.await();

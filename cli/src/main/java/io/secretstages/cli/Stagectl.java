@@ -9,7 +9,7 @@ import io.secretstages.Stage;
 import io.secretstages.StageException;
 import io.secretstages.StageManager;
 import io.secretstages.VersionMetadata;
-import io.secretstages.store.jdbc.JdbcStageRepository;
+import io.secretstages.spi.StageRepository;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,7 +37,8 @@ import java.util.concurrent.Callable;
  * <p>Every subcommand is registered in the {@code subcommands} list of this class's {@code @Command}, and only there.
  */
 @Command(name = "stagectl", mixinStandardHelpOptions = true, version = "stagectl 0.1.0",
-        description = "Secret versions and their stages (SYSCURRENT, SYSPREVIOUS, custom) over a JDBC database.",
+        description = "Secret versions and their stages (SYSCURRENT, SYSPREVIOUS, custom) over a JDBC database or an"
+                + " etcd cluster.",
         subcommands = {Stagectl.InitSchema.class, Stagectl.CreateSecret.class, Stagectl.PutVersion.class,
                 Stagectl.GetVersion.class, Stagectl.ListVersions.class, Stagectl.GetStage.class,
                 Stagectl.UpdateStage.class, Stagectl.DeleteStage.class, Stagectl.ListStages.class,
@@ -54,8 +55,16 @@ public final class Stagectl {
     private static final java.util.logging.Logger POSTGRESQL_DRIVER_LOG = java.util.logging.Logger.getLogger("org.postgresql");
 
     @Option(names = "--jdbc-url", scope = CommandLine.ScopeType.INHERIT, defaultValue = DEFAULT_JDBC_URL,
-            description = "JDBC URL (default: ${DEFAULT-VALUE}, the demo's H2 file)")
+            description = "JDBC URL (default: ${DEFAULT-VALUE}, the demo's SQLite file)")
     String jdbcUrl;
+    @Option(names = "--etcd", paramLabel = "URLS", scope = CommandLine.ScopeType.INHERIT,
+            description = "the store is this etcd cluster instead of a JDBC database: its members' client URLs,"
+                    + " comma-separated (http://127.0.0.1:2379,http://127.0.0.1:22379)")
+    String etcd;
+    @Option(names = "--etcd-prefix", paramLabel = "PREFIX", scope = CommandLine.ScopeType.INHERIT,
+            defaultValue = EtcdOption.DEFAULT_PREFIX,
+            description = "with --etcd: the prefix of every key of the store (default: ${DEFAULT-VALUE})")
+    String etcdPrefix;
     @Option(names = "--user", scope = CommandLine.ScopeType.INHERIT, description = "database user")
     String user;
     @Option(names = "--password-file", paramLabel = "FILE", scope = CommandLine.ScopeType.INHERIT,
@@ -73,6 +82,9 @@ public final class Stagectl {
     @Option(names = {"-p", "--project"}, scope = CommandLine.ScopeType.INHERIT, defaultValue = "demo-project",
             description = "project id (default: ${DEFAULT-VALUE})")
     String project;
+    @Option(names = "--keyset", paramLabel = "FILE", scope = CommandLine.ScopeType.INHERIT,
+            description = "the database is encrypted at rest: its key-encryption keyset (cleartext Tink JSON keyset)")
+    Path keyset;
     @Option(names = "--json", scope = CommandLine.ScopeType.INHERIT,
             description = "print the provider's JSON response shapes")
     boolean json;
@@ -105,7 +117,8 @@ public final class Stagectl {
                 ErrorCode code = se.code();
                 String message = se.getMessage();
                 if (code == ErrorCode.STORE_FAILURE && root != null) {
-                    message += ConnectionFailure.knownCause(se, JdbcUrl.parse(root.jdbcUrl), root.timeout)
+                    message += storeCause(se).or(() -> root.etcd != null ? Optional.empty()
+                                    : ConnectionFailure.knownCause(se, JdbcUrl.parse(root.jdbcUrl), root.timeout))
                             .map(c -> " (" + c + ")").orElse("");
                 }
                 if (asJson) {
@@ -125,6 +138,22 @@ public final class Stagectl {
     }
 
     /**
+     * @return the message of an encryption failure (E3: it names the value's place and the key id it needs, never a
+     *         value or a key) or of an etcd failure (what failed, and whether a write's outcome is unknown) under a
+     *         store failure, if that is the cause
+     */
+    private static Optional<String> storeCause(Throwable failure) {
+        for (Throwable t = failure.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof io.secretstages.spi.StoreException && t.getMessage() != null
+                    && (t.getMessage().startsWith("could not decrypt") || t.getMessage().startsWith("could not encrypt")
+                    || t.getMessage().startsWith("could not re-wrap") || t.getMessage().startsWith("etcd "))) {
+                return Optional.of(t.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
      * Opens the store without a deadline on the whole command (for a long-running command; the JDBC timeouts
      * still apply).
      *
@@ -133,7 +162,11 @@ public final class Stagectl {
      * @return the repository
      * @throws CliFailure if the options are bad or the database cannot be opened
      */
-    JdbcStageRepository repository(boolean createSchema) {
+    StageRepository repository(boolean createSchema) {
+        Optional<EtcdOption> cluster = etcdOption();
+        if (cluster.isPresent()) {
+            return cluster.get().open(timeout);
+        }
         if (passwordOnCommandLine != null) {
             throw CliFailure.usage("--password is not accepted: every user of this machine can read it in the process"
                     + " list; set $" + PasswordSource.ENVIRONMENT_VARIABLE + ", use --password-file FILE, or type it"
@@ -143,10 +176,46 @@ public final class Stagectl {
                 createSchema);
     }
 
-    /** A one-shot command's manager: the store opened ({@link #repository}) under the command's deadline. */
+    /**
+     * @return the {@code --etcd} option, checked (a usage error before any connection), if given
+     */
+    Optional<EtcdOption> etcdOption() {
+        if (etcd == null) {
+            return Optional.empty();
+        }
+        if (!DEFAULT_JDBC_URL.equals(jdbcUrl)) {
+            throw CliFailure.usage("--etcd and --jdbc-url name two stores: give one");
+        }
+        return Optional.of(EtcdOption.parse(etcd, etcdPrefix));
+    }
+
+    /** @return the store the options name, for messages (a JDBC URL redacted, or the etcd cluster) */
+    String storeName() {
+        return etcd != null ? EtcdOption.parse(etcd, etcdPrefix).describe() : JdbcUrl.parse(jdbcUrl).redacted();
+    }
+
+    /**
+     * @return the {@code --keyset} option, read and checked (a usage error before any store is opened)
+     */
+    KeysetOption keysetOption() {
+        return KeysetOption.read(keyset);
+    }
+
+    /**
+     * The store a command works on: the keyset read first, then the store opened ({@link #repository}), encrypting
+     * with {@code --keyset} or, without it, refusing to hand out sealed values ({@link KeysetOption#apply}).
+     */
+    StageRepository store(boolean createSchema) {
+        KeysetOption keys = keysetOption();
+        return keys.apply(repository(createSchema));
+    }
+
+    /** A one-shot command's manager: the store opened ({@link #store}) under the command's deadline. */
     StageManager manager(boolean createSchema) {
-        CommandDeadline.start(timeout, JdbcUrl.parse(jdbcUrl), json, new PrintWriter(System.err, true));
-        return StageManager.builder().repository(repository(createSchema)).callTimeout(timeout).build();
+        KeysetOption keys = keysetOption();
+        etcdOption();
+        CommandDeadline.start(timeout, storeName(), json, new PrintWriter(System.err, true));
+        return StageManager.builder().repository(keys.apply(repository(createSchema))).callTimeout(timeout).build();
     }
 
     /** Base of the subcommands: access to the global options and the output. */
@@ -230,7 +299,8 @@ public final class Stagectl {
         @Override
         public Integer call() {
             root.manager(true);
-            done("schema ready on " + JdbcUrl.parse(root.jdbcUrl).redacted());
+            done(root.etcd != null ? "etcd needs no schema: " + root.storeName() + " is ready"
+                    : "schema ready on " + root.storeName());
             return 0;
         }
     }

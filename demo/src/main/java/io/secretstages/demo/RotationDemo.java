@@ -7,11 +7,19 @@ import io.secretstages.StageException;
 import io.secretstages.StageManager;
 import io.secretstages.Stages;
 import io.secretstages.VersionMetadata;
+import com.google.crypto.tink.KeysetHandle;
+import io.secretstages.encryption.EncryptingRepository;
+import io.secretstages.encryption.KeyEncryptionKeys;
+import io.secretstages.encryption.KeysetFiles;
 import io.secretstages.spi.StageRepository;
+import io.etcd.jetcd.Client;
+import io.secretstages.store.etcd.EtcdStageRepository;
 import io.secretstages.store.jdbc.DriverManagerDataSource;
 import io.secretstages.store.jdbc.JdbcStageRepository;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -21,7 +29,8 @@ import java.util.Set;
  * twice, promote with a guarded update, roll back, a guarded update that loses a race, delete a custom stage, a
  * refused delete of SYSCURRENT; prints the stage table after each step. Run it twice: the versions continue.
  *
- * <p>Arguments: none for the SQLite file {@code stages.db} in {@code secretstages.demo.dir} (default
+ * <p>Arguments (see {@link #main}): {@code --keyset FILE} to encrypt the values at rest, {@code --etcd URLS} for an etcd
+ * cluster; else none for the SQLite file {@code stages.db} in {@code secretstages.demo.dir} (default
  * {@code ./data/demo}), or a JDBC URL with user and password, such as {@code jdbc:postgresql://localhost/app app
  * secret} or {@code jdbc:h2:file:./data/demo/stages sa ""}. Embedded URLs are opened durably
  * ({@code DurableJdbcUrl}, through {@link DriverManagerDataSource}).
@@ -36,12 +45,65 @@ public final class RotationDemo {
         this.manager = StageManager.builder().repository(repository).build();
     }
 
-    public static void main(String[] args) {
+    /**
+     * Runs the walk-through.
+     *
+     * @param args {@code [--keyset FILE] [--etcd URLS [--etcd-prefix PREFIX]] [JDBC-URL [USER [PASSWORD]]]}: with
+     *             {@code --keyset} the values are encrypted at rest with that cleartext Tink keyset file (written,
+     *             mode 600, if it does not exist), in the SQLite file {@code stages-encrypted.db} unless a JDBC URL
+     *             is given; with {@code --etcd} the store is that etcd cluster (its members' client URLs,
+     *             comma-separated), under the key prefix {@code demo/} unless {@code --etcd-prefix} says otherwise
+     * @throws Exception if the keyset cannot be read or written
+     */
+    public static void main(String[] args) throws Exception {
+        List<String> rest = new ArrayList<>(List.of(args));
+        String keysetOption = option(rest, "--keyset");
+        Path keysetFile = keysetOption == null ? null : Path.of(keysetOption);
+        String etcd = option(rest, "--etcd");
+        String etcdPrefix = option(rest, "--etcd-prefix");
+        StageRepository repository;
+        Client client = null;
+        if (etcd != null) {
+            client = Client.builder().endpoints(etcd.split(",")).build();
+            repository = EtcdStageRepository.builder(client).keyPrefix(etcdPrefix == null ? "demo/" : etcdPrefix)
+                    .build();
+            System.out.println("store: etcd " + etcd + " (prefix " + (etcdPrefix == null ? "demo/" : etcdPrefix)
+                    + ")");
+        } else {
+            repository = jdbc(rest, keysetFile != null);
+        }
+        if (keysetFile != null) {
+            repository = EncryptingRepository.wrap(repository, keyset(keysetFile));
+        }
+        try {
+            new RotationDemo(repository).run();
+        } finally {
+            if (client != null) {
+                client.close();
+            }
+        }
+    }
+
+    /** Removes {@code name VALUE} from the arguments; returns the value, or null. */
+    private static String option(List<String> args, String name) {
+        int i = args.indexOf(name);
+        if (i < 0) {
+            return null;
+        }
+        if (i + 1 >= args.size()) {
+            throw new IllegalArgumentException(name + " needs a value");
+        }
+        String value = args.get(i + 1);
+        args.subList(i, i + 2).clear();
+        return value;
+    }
+
+    private static StageRepository jdbc(List<String> rest, boolean encrypted) {
         javax.sql.DataSource dataSource;
-        if (args.length >= 1) {
-            dataSource = new DriverManagerDataSource(args[0], args.length > 1 ? args[1] : null,
-                    args.length > 2 ? args[2] : null);
-            System.out.println("database: " + args[0]);
+        if (!rest.isEmpty()) {
+            dataSource = new DriverManagerDataSource(rest.get(0), rest.size() > 1 ? rest.get(1) : null,
+                    rest.size() > 2 ? rest.get(2) : null);
+            System.out.println("database: " + rest.get(0));
         } else {
             Path dir = Path.of(System.getProperty("secretstages.demo.dir", "data/demo")).toAbsolutePath();
             try {
@@ -49,10 +111,25 @@ public final class RotationDemo {
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException("cannot create " + dir, e);
             }
-            dataSource = new DriverManagerDataSource("jdbc:sqlite:" + dir.resolve("stages.db"), null, null);
-            System.out.println("database: SQLite file " + dir.resolve("stages.db") + " (delete it to start over)");
+            // an encrypted store of its own: the plain demo's file holds values in the clear
+            Path file = dir.resolve(encrypted ? "stages-encrypted.db" : "stages.db");
+            dataSource = new DriverManagerDataSource("jdbc:sqlite:" + file, null, null);
+            System.out.println("database: SQLite file " + file + " (delete it to start over)");
         }
-        new RotationDemo(JdbcStageRepository.builder(dataSource).initializeSchema(true).build()).run();
+        return JdbcStageRepository.builder(dataSource).initializeSchema(true).build();
+    }
+
+    /** @return the keyset in the file, written there first (a new AES-256-GCM key) if there is none */
+    private static KeysetHandle keyset(Path file) throws Exception {
+        if (!java.nio.file.Files.exists(file)) {
+            KeysetFiles.writeCleartext(KeyEncryptionKeys.generate(), file);
+            System.out.println("keyset: wrote a new cleartext keyset to " + file.toAbsolutePath()
+                    + " (keep it off the database's disk and backups)");
+        }
+        KeysetHandle keyset = KeysetFiles.readCleartext(file);
+        System.out.println("encrypted at rest: values sealed under key-encryption key id "
+                + Integer.toUnsignedString(keyset.getPrimary().getId()) + " of " + file.toAbsolutePath());
+        return keyset;
     }
 
     void run() {

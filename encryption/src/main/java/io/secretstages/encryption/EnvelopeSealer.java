@@ -3,6 +3,8 @@ package io.secretstages.encryption;
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.subtle.AesGcmJce;
 import com.google.crypto.tink.subtle.Random;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.secretstages.SecretValue;
 import io.secretstages.spi.StoreException;
 
@@ -19,8 +21,12 @@ import java.util.Optional;
  * keyset or a KMS key) wraps. Both ciphertexts carry associated data with the value's {@link ValuePlace}; the
  * value's also covers its type, the wrapped key's also covers the key id recorded next to it.
  *
- * <p>As in Tink's {@code KmsEnvelopeAead}, the data key exists in the clear only to seal or open one value and to
- * be wrapped; its bytes are zeroed after use. Tink's key objects ({@code AesGcmKey}) are not used for it: building
+ * <p>As in Tink's {@code KmsEnvelopeAead}, a data key is in the clear to seal or open one value and to be wrapped,
+ * and those copies are zeroed after use; in addition, up to {@value #UNWRAPPED_KEYS} unwrapped data keys are kept
+ * in the heap (as the AWS Encryption SDK's data key cache does), keyed by the wrapped key and the associated data
+ * it was authenticated with, so reading a value again skips the key-encryption key (measured: it was most of an
+ * encrypted read's cost on the memory store). The heap holds plaintext values in the manager's caches already (see
+ * the README's threat model). Tink's key objects ({@code AesGcmKey}) are not used for it: building
  * one per value costs more than the encryption itself, and a raw AES-GCM key is all a data key is. Thread-safe.
  */
 final class EnvelopeSealer {
@@ -28,8 +34,15 @@ final class EnvelopeSealer {
     private static final byte[] KEY_DOMAIN = "secret-stages data key".getBytes(StandardCharsets.US_ASCII);
     private static final int DATA_KEY_SIZE = 32;
 
+    /**
+     * Data keys already unwrapped, so a value read again costs no key-encryption-key call (a KMS round trip, or a
+     * local AES-GCM whose key schedule Tink's one thread-local {@code Cipher} rebuilds after every data key).
+     */
+    private static final int UNWRAPPED_KEYS = 10_000;
+
     private final Aead keyEncryptionKey;
     private final int primaryKeyId;
+    private final Cache<UnwrappedKey, byte[]> unwrapped = Caffeine.newBuilder().maximumSize(UNWRAPPED_KEYS).build();
 
     /**
      * @param keyEncryptionKey wraps and unwraps data keys
@@ -144,12 +157,48 @@ final class EnvelopeSealer {
         }
     }
 
+    /**
+     * @return a copy of the envelope's data key (the caller zeroes it): from the cache of unwrapped keys when the same
+     *         wrapped key was unwrapped under the same associated data before, else unwrapped by the key-encryption key
+     */
     private byte[] unwrap(Envelope envelope, ValuePlace place) {
+        byte[] associatedData = place.associatedData(KEY_DOMAIN, envelope.keyHeader());
+        UnwrappedKey cacheKey = new UnwrappedKey(envelope.wrappedKey(), associatedData);
+        byte[] cached = unwrapped.getIfPresent(cacheKey);
+        if (cached != null) {
+            return cached.clone();
+        }
+        byte[] rawKey;
         try {
-            return keyEncryptionKey.decrypt(envelope.wrappedKey(),
-                    place.associatedData(KEY_DOMAIN, envelope.keyHeader()));
+            rawKey = keyEncryptionKey.decrypt(envelope.wrappedKey(), associatedData);
         } catch (GeneralSecurityException | RuntimeException e) {
             throw failure(place, envelope, "its data key did not unwrap", e);
+        }
+        if (rawKey.length == DATA_KEY_SIZE) {
+            unwrapped.put(cacheKey, rawKey.clone());
+        }
+        return rawKey;
+    }
+
+    /**
+     * A wrapped data key with the associated data it was unwrapped under: the cache hands out a key only for exactly
+     * the bytes and place the key-encryption key authenticated, so a cache hit means what a fresh unwrap would.
+     */
+    private record UnwrappedKey(byte[] wrappedKey, byte[] associatedData) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof UnwrappedKey k && Arrays.equals(wrappedKey, k.wrappedKey)
+                    && Arrays.equals(associatedData, k.associatedData);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Arrays.hashCode(wrappedKey) + Arrays.hashCode(associatedData);
+        }
+
+        @Override
+        public String toString() {
+            return "UnwrappedKey[redacted]";
         }
     }
 

@@ -57,6 +57,11 @@ final class Fixture implements AutoCloseable {
         return new Fixture(new InMemoryStageRepository(), managerExtra, b -> b);
     }
 
+    /** @return a fixture over this store (for example an encrypting one), counted like the others */
+    static Fixture over(StageRepository repository) {
+        return new Fixture(repository, b -> b);
+    }
+
     static Fixture h2() {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:mem:server-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
