@@ -13,6 +13,7 @@ import io.secretstages.spi.SecretSnapshot;
 import io.secretstages.spi.StageLookup;
 import io.secretstages.spi.StageRepository;
 import io.secretstages.spi.StoreException;
+import io.secretstages.spi.VersionRead;
 import io.secretstages.spi.VersionRecord;
 
 import java.security.GeneralSecurityException;
@@ -120,6 +121,19 @@ public final class EncryptingRepository implements StageRepository {
         SecretKey key = snapshot.key();
         return Optional.of(sealer.open(envelopeBytes(stored.get(), key, versionNumber),
                 place(key, versionNumber, snapshot.createTime())));
+    }
+
+    /** The store's own version read (one query on JDBC), then the envelope opened against the snapshot it came with. */
+    @Override
+    public Optional<VersionRead> loadVersion(SecretKey key, String stageName, long versionNumber) {
+        Optional<VersionRead> stored = store.loadVersion(key, stageName, versionNumber);
+        if (stored.isEmpty() || stored.get().value() == null) {
+            return stored;
+        }
+        VersionRead read = stored.get();
+        SecretValue opened = sealer.open(envelopeBytes(read.value(), key, read.versionNumber()),
+                place(key, read.versionNumber(), read.snapshot().createTime()));
+        return Optional.of(new VersionRead(read.snapshot(), read.versionNumber(), opened));
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.secretstages.spi.SecretSnapshot;
 import io.secretstages.spi.StageLookup;
 import io.secretstages.spi.StageRepository;
 import io.secretstages.spi.StoreException;
+import io.secretstages.spi.VersionRead;
 
 import java.time.Instant;
 import java.util.List;
@@ -72,6 +73,14 @@ public final class SealedValueGuard implements StageRepository {
     public Optional<SecretValue> loadValue(SecretSnapshot snapshot, long versionNumber) {
         Optional<SecretValue> stored = store.loadValue(snapshot, versionNumber);
         stored.ifPresent(v -> refuseSealed(v, snapshot.key(), versionNumber, "read"));
+        return stored;
+    }
+
+    @Override
+    public Optional<VersionRead> loadVersion(SecretKey key, String stageName, long versionNumber) {
+        Optional<VersionRead> stored = store.loadVersion(key, stageName, versionNumber);
+        stored.filter(r -> r.value() != null)
+                .ifPresent(r -> refuseSealed(r.value(), key, r.versionNumber(), "read"));
         return stored;
     }
 
