@@ -168,7 +168,8 @@ public final class StageManager {
          * them needs no read (on PostgreSQL a stage move is one round trip instead of two). Never used for reads nor
          * with a read cache; always safe, since the store applies a plan only at the revision it was made from.
          *
-         * @param maximumSize the most snapshots kept (default 10,000); 0 turns it off
+         * @param maximumSize the most snapshots kept (default 10,000); 0 turns it off, the faster setting for a
+         *                    store in this JVM's heap, whose reads cost no more than the cache's
          * @return this builder
          * @throws IllegalArgumentException if negative
          */
