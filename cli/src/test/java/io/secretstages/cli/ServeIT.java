@@ -6,16 +6,11 @@ import com.huaweicloud.sdk.csms.v1.model.ShowSecretStageRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,60 +37,15 @@ class ServeIT {
                 .redirectErrorStream(true).start();
         assertTrue(init.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, init.exitValue(), new String(init.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-        Process server = serve(url, credentials);
-        try {
-            String endpoint = endpoint(server);
-            PrintStream stdout = System.out;
-            ByteArrayOutputStream printed = new ByteArrayOutputStream();
-            System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-            try {
-                RotateWithTheSdk.main(new String[] {endpoint});
-            } finally {
-                System.setOut(stdout);
-            }
-            assertEquals("v2 pw-2", printed.toString(StandardCharsets.UTF_8).strip());
-        } finally {
-            server.destroy(); // SIGTERM: the shutdown hook closes the server
-            assertTrue(server.waitFor(30, TimeUnit.SECONDS));
+        try (ServedStagectl server = ServedStagectl.start(ENDPOINT, url, "--credentials", credentials.toString())) {
+            assertEquals("v2 pw-2", server.runTheReadmeClient());
         }
-        Process again = serve(url, credentials);
-        try {
+        try (ServedStagectl again = ServedStagectl.start(ENDPOINT, url, "--credentials", credentials.toString())) {
             CsmsClient csms = CsmsClient.newBuilder()
                     .withCredential(new BasicCredentials().withAk("my-ak").withSk("my-sk").withProjectId("my-project"))
-                    .withEndpoint(endpoint(again)).build();
+                    .withEndpoint(again.endpoint()).build();
             assertEquals("v1", csms.showSecretStage(new ShowSecretStageRequest().withSecretName("db-password")
                     .withStageName("SYSPREVIOUS")).getStage().getVersionId(), "kept in the database");
-        } finally {
-            again.destroy();
-            assertTrue(again.waitFor(30, TimeUnit.SECONDS));
         }
-    }
-
-    private Process serve(String url, Path credentials) throws Exception {
-        String jar = System.getProperty("stagectl.jar", "target/stagectl.jar");
-        return new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar", jar,
-                "serve", url, "--credentials", credentials.toString()))
-                .redirectErrorStream(true).start();
-    }
-
-    private static String endpoint(Process server) throws Exception {
-        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-        StringBuilder seen = new StringBuilder();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            String line = out.readLine();
-            if (line == null) {
-                break;
-            }
-            seen.append(line).append('\n');
-            Matcher m = ENDPOINT.matcher(line);
-            if (m.find()) {
-                Thread drain = new Thread(() -> out.lines().forEach(l -> { }));
-                drain.setDaemon(true);
-                drain.start();
-                return m.group(1);
-            }
-        }
-        throw new AssertionError("no endpoint printed:\n" + seen);
     }
 }

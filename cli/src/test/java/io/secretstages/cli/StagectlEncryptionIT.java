@@ -9,8 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -34,6 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * bad keyset, a usage error before the database is touched; no key material in any output.
  */
 class StagectlEncryptionIT {
+    private static final Pattern SERVING = Pattern.compile(
+            "Serving CSMS at (http://127\\.0\\.0\\.1:\\d+) \\(1 credentials; .*; encrypted at rest\\)");
     private static final String CANARY = "enc-canary-7f3a9c";
     private static final Pattern KEY_VALUE = Pattern.compile("\"value\"\\s*:\\s*\"([A-Za-z0-9+/=]{20,})\"");
 
@@ -189,25 +188,10 @@ class StagectlEncryptionIT {
     void serveWithTheKeyset_theSdkReadsBack_andTheDatabaseHoldsNoPlaintext() throws Exception {
         Path credentials = dir.resolve("credentials");
         Files.writeString(credentials, "ak my-ak my-sk my-project\n");
-        String jar = System.getProperty("stagectl.jar", "target/stagectl.jar");
-        Process server = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
-                jar, "serve", url, keyOption(), "--credentials", credentials.toString()))
-                .redirectErrorStream(true).start();
         String printed;
-        try {
-            String endpoint = endpoint(server);
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-            java.io.PrintStream stdout = System.out;
-            System.setOut(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
-            try {
-                RotateWithTheSdk.main(new String[] {endpoint});
-            } finally {
-                System.setOut(stdout);
-            }
-            printed = out.toString(StandardCharsets.UTF_8).strip();
-        } finally {
-            server.destroy();
-            assertTrue(server.waitFor(30, TimeUnit.SECONDS));
+        try (ServedStagectl server = ServedStagectl.start(SERVING, url, keyOption(), "--credentials",
+                credentials.toString())) {
+            printed = server.runTheReadmeClient();
         }
         assertEquals("v2 pw-2", printed);
         assertTrue(ok("get-version", "db-password", "v1", url, "-p", "my-project", keyOption(), "--show-value")
@@ -215,24 +199,6 @@ class StagectlEncryptionIT {
         byte[] all = databaseFiles();
         assertFalse(contains(all, "pw-1".getBytes(StandardCharsets.UTF_8)));
         assertFalse(contains(all, "pw-2".getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static String endpoint(Process server) throws Exception {
-        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-        Pattern serving = Pattern.compile("Serving CSMS at (http://127\\.0\\.0\\.1:\\d+) \\(1 credentials; .*; encrypted at rest\\)");
-        StringBuilder seen = new StringBuilder();
-        String line;
-        while ((line = out.readLine()) != null) { // the process prints or exits; the test's timeout bounds it
-            seen.append(line).append('\n');
-            Matcher m = serving.matcher(line);
-            if (m.find()) {
-                Thread drain = new Thread(() -> out.lines().forEach(l -> { }));
-                drain.setDaemon(true);
-                drain.start();
-                return m.group(1);
-            }
-        }
-        throw new AssertionError("no endpoint printed:\n" + seen);
     }
 
     /** @return the bytes of every file of the SQLite database (main file, WAL, shared memory) */
@@ -262,16 +228,7 @@ class StagectlEncryptionIT {
         }
     }
 
-    private static boolean contains(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
+    private static boolean contains(byte[] haystack, byte[] needle) { // ISO-8859-1 maps each byte to one char
+        return new String(haystack, StandardCharsets.ISO_8859_1).contains(new String(needle, StandardCharsets.ISO_8859_1));
     }
 }

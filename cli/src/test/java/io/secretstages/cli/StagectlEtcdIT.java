@@ -7,6 +7,7 @@ import io.etcd.jetcd.options.GetOption;
 import io.secretstages.cli.StagectlProcess.Result;
 import io.secretstages.encryption.KeyEncryptionKeys;
 import io.secretstages.encryption.KeysetFiles;
+import io.secretstages.store.etcd.testcluster.EtcdCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,10 +16,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,19 +38,22 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class StagectlEtcdIT {
+    private static final Pattern SERVING =
+            Pattern.compile("Serving CSMS at (http://127\\.0\\.0\\.1:\\d+) \\(1 credentials; etcd .*\\)");
+
     @TempDir
     Path dir;
-    private EtcdTestCluster cluster;
+    private EtcdCluster cluster;
     private StagectlProcess stagectl;
 
     @BeforeAll
     void startCluster() {
-        boolean installed = EtcdTestCluster.binary().isPresent();
+        boolean installed = EtcdCluster.binary().isPresent();
         if (!installed) {
-            System.out.println(EtcdTestCluster.HOW_TO_ENABLE);
+            System.out.println(EtcdCluster.HOW_TO_ENABLE);
         }
-        assumeTrue(installed, EtcdTestCluster.HOW_TO_ENABLE);
-        cluster = EtcdTestCluster.start();
+        assumeTrue(installed, EtcdCluster.HOW_TO_ENABLE);
+        cluster = EtcdCluster.start(3);
     }
 
     @AfterAll
@@ -80,7 +79,7 @@ class StagectlEtcdIT {
     }
 
     private String etcd() {
-        return "--etcd=" + cluster.endpoints();
+        return "--etcd=" + String.join(",", cluster.endpoints());
     }
 
     @Test
@@ -133,25 +132,10 @@ class StagectlEtcdIT {
     void serveOnTheCluster_theReadmeClientWorks() throws Exception {
         Path credentials = dir.resolve("credentials");
         Files.writeString(credentials, "ak my-ak my-sk my-project\n");
-        String jar = System.getProperty("stagectl.jar", "target/stagectl.jar");
-        Process server = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
-                jar, "serve", etcd(), "--etcd-prefix=served/", "--credentials", credentials.toString()))
-                .redirectErrorStream(true).start();
         String printed;
-        try {
-            String endpoint = endpoint(server);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            PrintStream stdout = System.out;
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            try {
-                RotateWithTheSdk.main(new String[] {endpoint});
-            } finally {
-                System.setOut(stdout);
-            }
-            printed = out.toString(StandardCharsets.UTF_8).strip();
-        } finally {
-            server.destroy();
-            assertTrue(server.waitFor(30, TimeUnit.SECONDS));
+        try (ServedStagectl server = ServedStagectl.start(SERVING, etcd(), "--etcd-prefix=served/", "--credentials",
+                credentials.toString())) {
+            printed = server.runTheReadmeClient();
         }
         assertEquals("v2 pw-2", printed);
         assertTrue(ok("get-version", "db-password", "v1", "-p", "my-project", etcd(), "--etcd-prefix=served/",
@@ -179,23 +163,5 @@ class StagectlEtcdIT {
 
     private static ByteSequence bytes(String s) {
         return ByteSequence.from(s, StandardCharsets.UTF_8);
-    }
-
-    private static String endpoint(Process server) throws Exception {
-        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-        Pattern serving = Pattern.compile("Serving CSMS at (http://127\\.0\\.0\\.1:\\d+) \\(1 credentials; etcd .*\\)");
-        StringBuilder seen = new StringBuilder();
-        String line;
-        while ((line = out.readLine()) != null) { // the class's timeout bounds it
-            seen.append(line).append('\n');
-            Matcher m = serving.matcher(line);
-            if (m.find()) {
-                Thread drain = new Thread(() -> out.lines().forEach(l -> { }));
-                drain.setDaemon(true);
-                drain.start();
-                return m.group(1);
-            }
-        }
-        throw new AssertionError("no endpoint printed:\n" + seen);
     }
 }

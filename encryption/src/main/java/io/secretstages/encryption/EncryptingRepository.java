@@ -10,10 +10,8 @@ import io.secretstages.spi.SecretChange;
 import io.secretstages.spi.SecretKey;
 import io.secretstages.spi.SecretRecord;
 import io.secretstages.spi.SecretSnapshot;
-import io.secretstages.spi.StageLookup;
 import io.secretstages.spi.StageRepository;
 import io.secretstages.spi.StoreException;
-import io.secretstages.spi.VersionRead;
 import io.secretstages.spi.VersionRecord;
 
 import java.security.GeneralSecurityException;
@@ -50,7 +48,7 @@ import java.util.OptionalLong;
  *
  * <p>Thread-safe if the store below is.
  */
-public final class EncryptingRepository implements StageRepository {
+public final class EncryptingRepository extends ValueFilteringStore {
     static {
         try {
             AeadConfig.register();
@@ -65,11 +63,10 @@ public final class EncryptingRepository implements StageRepository {
     private static final Instant LIST_EVERYTHING = Instant.EPOCH;
     private static final int PAGE = 100;
 
-    private final StageRepository store;
     private final EnvelopeSealer sealer;
 
     private EncryptingRepository(StageRepository store, EnvelopeSealer sealer) {
-        this.store = Objects.requireNonNull(store, "store");
+        super(store);
         this.sealer = sealer;
     }
 
@@ -103,37 +100,8 @@ public final class EncryptingRepository implements StageRepository {
     }
 
     @Override
-    public Optional<SecretSnapshot> load(SecretKey key) {
-        return store.load(key);
-    }
-
-    @Override
-    public StageLookup loadStage(SecretKey key, String stageName) {
-        return store.loadStage(key, stageName);
-    }
-
-    @Override
-    public Optional<SecretValue> loadValue(SecretSnapshot snapshot, long versionNumber) {
-        Optional<SecretValue> stored = store.loadValue(snapshot, versionNumber);
-        if (stored.isEmpty()) {
-            return stored;
-        }
-        SecretKey key = snapshot.key();
-        return Optional.of(sealer.open(envelopeBytes(stored.get(), key, versionNumber),
-                place(key, versionNumber, snapshot.createTime())));
-    }
-
-    /** The store's own version read (one query on JDBC), then the envelope opened against the snapshot it came with. */
-    @Override
-    public Optional<VersionRead> loadVersion(SecretKey key, String stageName, long versionNumber) {
-        Optional<VersionRead> stored = store.loadVersion(key, stageName, versionNumber);
-        if (stored.isEmpty() || stored.get().value() == null) {
-            return stored;
-        }
-        VersionRead read = stored.get();
-        SecretValue opened = sealer.open(envelopeBytes(read.value(), key, read.versionNumber()),
-                place(key, read.versionNumber(), read.snapshot().createTime()));
-        return Optional.of(new VersionRead(read.snapshot(), read.versionNumber(), opened));
+    SecretValue readValue(SecretKey key, long versionNumber, Instant createTime, SecretValue stored) {
+        return sealer.open(envelopeBytes(stored, key, versionNumber), place(key, versionNumber, createTime));
     }
 
     @Override
@@ -151,11 +119,6 @@ public final class EncryptingRepository implements StageRepository {
                 change.updatedVersions()));
     }
 
-    @Override
-    public boolean delete(SecretSnapshot base) {
-        return store.delete(base);
-    }
-
     /**
      * Seals each new value (with a fresh data key) and replaces the stored ones under the revision check.
      *
@@ -169,16 +132,6 @@ public final class EncryptingRepository implements StageRepository {
         values.forEach((n, v) -> sealed.put(n, SecretValue.ofBinary(
                 sealer.seal(v, place(base.key(), n, base.createTime())))));
         return store.rewriteValues(base, sealed);
-    }
-
-    @Override
-    public List<SecretRecord> listSecrets(String projectId, String afterName, Instant activeAt, int limit) {
-        return store.listSecrets(projectId, afterName, activeAt, limit);
-    }
-
-    @Override
-    public List<SecretRecord> listDeletionsDue(Instant asOf, int limit) {
-        return store.listDeletionsDue(asOf, limit);
     }
 
     /**

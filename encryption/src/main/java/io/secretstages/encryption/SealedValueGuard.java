@@ -3,18 +3,12 @@ package io.secretstages.encryption;
 import io.secretstages.SecretValue;
 import io.secretstages.spi.SecretChange;
 import io.secretstages.spi.SecretKey;
-import io.secretstages.spi.SecretRecord;
 import io.secretstages.spi.SecretSnapshot;
-import io.secretstages.spi.StageLookup;
 import io.secretstages.spi.StageRepository;
 import io.secretstages.spi.StoreException;
-import io.secretstages.spi.VersionRead;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -28,11 +22,9 @@ import java.util.OptionalLong;
  * wrapped data key length that fits the value), so a plain binary value that happens to have that exact shape is refused too; an application
  * that stores such values should not use this guard. It costs one value read before each write of a new version.
  */
-public final class SealedValueGuard implements StageRepository {
-    private final StageRepository store;
-
+public final class SealedValueGuard extends ValueFilteringStore {
     private SealedValueGuard(StageRepository store) {
-        this.store = Objects.requireNonNull(store, "store");
+        super(store);
     }
 
     /**
@@ -60,31 +52,6 @@ public final class SealedValueGuard implements StageRepository {
     }
 
     @Override
-    public Optional<SecretSnapshot> load(SecretKey key) {
-        return store.load(key);
-    }
-
-    @Override
-    public StageLookup loadStage(SecretKey key, String stageName) {
-        return store.loadStage(key, stageName);
-    }
-
-    @Override
-    public Optional<SecretValue> loadValue(SecretSnapshot snapshot, long versionNumber) {
-        Optional<SecretValue> stored = store.loadValue(snapshot, versionNumber);
-        stored.ifPresent(v -> refuseSealed(v, snapshot.key(), versionNumber, "read"));
-        return stored;
-    }
-
-    @Override
-    public Optional<VersionRead> loadVersion(SecretKey key, String stageName, long versionNumber) {
-        Optional<VersionRead> stored = store.loadVersion(key, stageName, versionNumber);
-        stored.filter(r -> r.value() != null)
-                .ifPresent(r -> refuseSealed(r.value(), key, r.versionNumber(), "read"));
-        return stored;
-    }
-
-    @Override
     public OptionalLong apply(SecretChange change) {
         if (change.newVersion().isPresent() && change.base() != null && !change.base().versions().isEmpty()) {
             SecretSnapshot base = change.base();
@@ -95,23 +62,14 @@ public final class SealedValueGuard implements StageRepository {
     }
 
     @Override
-    public boolean delete(SecretSnapshot base) {
-        return store.delete(base);
-    }
-
-    @Override
     public OptionalLong rewriteValues(SecretSnapshot base, Map<Long, SecretValue> values) {
         return store.rewriteValues(base, values);
     }
 
     @Override
-    public List<SecretRecord> listSecrets(String projectId, String afterName, Instant activeAt, int limit) {
-        return store.listSecrets(projectId, afterName, activeAt, limit);
-    }
-
-    @Override
-    public List<SecretRecord> listDeletionsDue(Instant asOf, int limit) {
-        return store.listDeletionsDue(asOf, limit);
+    SecretValue readValue(SecretKey key, long versionNumber, Instant createTime, SecretValue stored) {
+        refuseSealed(stored, key, versionNumber, "read");
+        return stored;
     }
 
     private static void refuseSealed(SecretValue stored, SecretKey key, long versionNumber, String what) {

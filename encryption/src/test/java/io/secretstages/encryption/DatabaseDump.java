@@ -73,16 +73,7 @@ final class DatabaseDump {
                 bytesOf(Base64.getUrlEncoder().withoutPadding().encodeToString(value)));
     }
 
-    static boolean contains(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
+    static boolean contains(byte[] haystack, byte[] needle) { // ISO-8859-1 maps each byte to one char
+        return new String(haystack, StandardCharsets.ISO_8859_1).contains(new String(needle, StandardCharsets.ISO_8859_1));
     }
 }

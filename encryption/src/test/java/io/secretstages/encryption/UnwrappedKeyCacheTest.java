@@ -7,6 +7,7 @@ import com.google.crypto.tink.aead.AeadConfig;
 import io.secretstages.SecretValue;
 import io.secretstages.spi.StoreException;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.security.GeneralSecurityException;
@@ -52,12 +53,20 @@ class UnwrappedKeyCacheTest {
         }
     }
 
+    private CountingAead kek;
+    private EnvelopeSealer sealer;
+    private byte[] stored;
+
+    @BeforeEach
+    void sealOneValue() throws GeneralSecurityException {
+        KeysetHandle keyset = KeyEncryptionKeys.generate();
+        kek = new CountingAead(keyset);
+        sealer = new EnvelopeSealer(kek, keyset.getPrimary().getId());
+        stored = sealer.seal(SecretValue.ofString("pw-1"), PLACE);
+    }
+
     @Test
     void aValueReadAgainSkipsTheKeyEncryptionKey() throws GeneralSecurityException {
-        KeysetHandle keyset = KeyEncryptionKeys.generate();
-        CountingAead kek = new CountingAead(keyset);
-        EnvelopeSealer sealer = new EnvelopeSealer(kek, keyset.getPrimary().getId());
-        byte[] stored = sealer.seal(SecretValue.ofString("pw-1"), PLACE);
         for (int i = 0; i < 5; i++) {
             assertEquals(SecretValue.ofString("pw-1"), sealer.open(stored, PLACE));
         }
@@ -66,10 +75,6 @@ class UnwrappedKeyCacheTest {
 
     @Test
     void aCachedKeyOpensNothingElsewhere_andATamperedValueStillFails() throws GeneralSecurityException {
-        KeysetHandle keyset = KeyEncryptionKeys.generate();
-        CountingAead kek = new CountingAead(keyset);
-        EnvelopeSealer sealer = new EnvelopeSealer(kek, keyset.getPrimary().getId());
-        byte[] stored = sealer.seal(SecretValue.ofString("pw-1"), PLACE);
         sealer.open(stored, PLACE); // its data key is cached now
         for (ValuePlace elsewhere : new ValuePlace[]{new ValuePlace("p", "s", 4, CREATED),
                 new ValuePlace("p", "other", 3, CREATED), new ValuePlace("q", "s", 3, CREATED),

@@ -1,5 +1,6 @@
 package io.secretstages.store.etcd;
 
+import io.secretstages.store.etcd.testcluster.EtcdCluster;
 import io.etcd.jetcd.Client;
 import io.secretstages.StageManager;
 import io.secretstages.tck.Soak;

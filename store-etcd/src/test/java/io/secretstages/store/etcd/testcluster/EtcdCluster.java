@@ -1,4 +1,4 @@
-package io.secretstages.store.etcd;
+package io.secretstages.store.etcd.testcluster;
 
 import io.etcd.jetcd.Client;
 
@@ -35,9 +35,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@link #close()} kills every member and deletes the data; a shutdown hook does the same if the JVM exits first,
  * so no process outlives the test run.
  */
-final class EtcdCluster implements AutoCloseable {
+public final class EtcdCluster implements AutoCloseable {
     /** How to get the tests that need etcd to run: printed when they are skipped. */
-    static final String HOW_TO_ENABLE = "etcd not found on the PATH: the etcd tests are skipped "
+    public static final String HOW_TO_ENABLE = "etcd not found on the PATH: the etcd tests are skipped "
             + "(install it with 'apt-get install etcd-server', or point -Detcd.binary=/path/to/etcd at one)";
     private static final AtomicBoolean TOLD = new AtomicBoolean();
     private static final Pattern LEADER = Pattern.compile("\"leader\":\"(\\d+)\"");
@@ -75,7 +75,7 @@ final class EtcdCluster implements AutoCloseable {
     }
 
     /** @return the etcd binary: {@code -Detcd.binary}, else {@code etcd} on the PATH; empty if there is none */
-    static Optional<String> binary() {
+    public static Optional<String> binary() {
         String configured = System.getProperty("etcd.binary");
         if (configured != null && !configured.isBlank()) {
             return Files.isExecutable(Paths.get(configured)) ? Optional.of(configured) : Optional.empty();
@@ -94,7 +94,7 @@ final class EtcdCluster implements AutoCloseable {
     }
 
     /** Skips the calling test (class) with {@link #HOW_TO_ENABLE} when there is no etcd binary. */
-    static void assumeEtcdInstalled() {
+    public static void assumeEtcdInstalled() {
         boolean installed = binary().isPresent();
         if (!installed && !TOLD.getAndSet(true)) {
             System.out.println(HOW_TO_ENABLE); // once per run: surefire shows no reason for a skipped class
@@ -108,7 +108,7 @@ final class EtcdCluster implements AutoCloseable {
      * @param size the number of members
      * @return the running cluster
      */
-    static EtcdCluster start(int size) {
+    public static EtcdCluster start(int size) {
         EtcdCluster c = new EtcdCluster(binary().orElseThrow(() -> new IllegalStateException(HOW_TO_ENABLE)), size);
         try {
             for (int i = 0; i < size; i++) {
@@ -170,19 +170,19 @@ final class EtcdCluster implements AutoCloseable {
     }
 
     /** @return the number of members */
-    int size() {
+    public int size() {
         return members.size();
     }
 
     /** @return every member's client URL */
-    List<String> endpoints() {
+    public List<String> endpoints() {
         List<String> out = new ArrayList<>();
         members.forEach(m -> out.add(m.clientUrl()));
         return out;
     }
 
     /** @return a new client of all members (the caller closes it) */
-    Client client() {
+    public Client client() {
         return Client.builder().endpoints(endpoints().toArray(new String[0])).build();
     }
 
@@ -190,7 +190,7 @@ final class EtcdCluster implements AutoCloseable {
      * @param member a member index
      * @return a new client of that member only (the caller closes it)
      */
-    Client clientOf(int member) {
+    public Client clientOf(int member) {
         return Client.builder().endpoints(members.get(member).clientUrl()).build();
     }
 
@@ -199,7 +199,7 @@ final class EtcdCluster implements AutoCloseable {
      *
      * @param i the member index
      */
-    synchronized void startMember(int i) {
+    public synchronized void startMember(int i) {
         Member m = members.get(i);
         if (m.process != null && m.process.isAlive()) {
             throw new IllegalStateException(m.name + " is running");
@@ -232,7 +232,7 @@ final class EtcdCluster implements AutoCloseable {
      *
      * @param i the member index
      */
-    synchronized void kill(int i) {
+    public synchronized void kill(int i) {
         Member m = members.get(i);
         if (m.process == null) {
             return;
@@ -255,7 +255,7 @@ final class EtcdCluster implements AutoCloseable {
      * @param i the member index
      * @param frozen true to freeze, false to thaw
      */
-    synchronized void freeze(int i, boolean frozen) {
+    public synchronized void freeze(int i, boolean frozen) {
         Member m = members.get(i);
         try {
             Process p = new ProcessBuilder("kill", frozen ? "-STOP" : "-CONT", Long.toString(m.process.pid()))
@@ -271,7 +271,7 @@ final class EtcdCluster implements AutoCloseable {
     }
 
     /** @return whether member {@code i} runs */
-    synchronized boolean running(int i) {
+    public synchronized boolean running(int i) {
         Member m = members.get(i);
         return m.process != null && m.process.isAlive();
     }
@@ -282,7 +282,7 @@ final class EtcdCluster implements AutoCloseable {
      * @param timeout how long to wait
      * @return the leader's member index
      */
-    int awaitLeader(Duration timeout) {
+    public int awaitLeader(Duration timeout) {
         int[] leader = {-1};
         awaitCondition(timeout, "a leader among the running members", () -> {
             leader[0] = leader();
@@ -298,7 +298,7 @@ final class EtcdCluster implements AutoCloseable {
      * @param revision the cluster revision it must have
      * @param timeout how long to wait
      */
-    void awaitCaughtUp(int i, long revision, Duration timeout) {
+    public void awaitCaughtUp(int i, long revision, Duration timeout) {
         awaitCondition(timeout, "member m" + i + " at revision " + revision, () -> {
             String status = status(i);
             Matcher r = REVISION.matcher(status == null ? "" : status);
@@ -307,7 +307,7 @@ final class EtcdCluster implements AutoCloseable {
     }
 
     /** @return the highest revision a running member reports (the cluster's revision once they agree) */
-    long revision() {
+    public long revision() {
         long max = 0;
         for (int i = 0; i < members.size(); i++) {
             String status = running(i) ? status(i) : null;
@@ -320,7 +320,7 @@ final class EtcdCluster implements AutoCloseable {
     }
 
     /** @return the index of the running member that running members agree is the leader, or -1 */
-    int leader() {
+    public int leader() {
         for (int i = 0; i < members.size(); i++) {
             if (!running(i)) {
                 continue;
@@ -374,7 +374,7 @@ final class EtcdCluster implements AutoCloseable {
      * @param condition the condition
      * @throws AssertionError if it does not hold in time
      */
-    static void awaitCondition(Duration timeout, String what, BooleanSupplier condition) {
+    public static void awaitCondition(Duration timeout, String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
