@@ -279,7 +279,7 @@ public final class BenchmarkSuite {
                 .append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch"))
                 .append("; JDK ").append(System.getProperty("java.version")).append(" (")
                 .append(System.getProperty("java.vm.name")).append(")\n");
-        sb.append("- JMH: 1 fork, ").append(quick ? "1x0.2 s warm-up, 1x0.2 s" : "5x1 s warm-up, 4x1 s")
+        sb.append("- JMH: 1 fork, ").append(quick ? "1x0.2 s warm-up, 1x0.2 s" : shortRuns ? "3x1 s warm-up, 3x1 s" : "5x1 s warm-up, 4x1 s")
                 .append(" measurement per row; throughput in operations per second over all threads.\n");
         sb.append("- Stores: `memory` InMemoryStageRepository; `h2` JDBC on H2 in memory; `sqlite` JDBC on an SQLite")
                 .append(" file (WAL, synchronous=FULL: an fsync per commit); `pg` JDBC on PostgreSQL on")
@@ -305,12 +305,14 @@ public final class BenchmarkSuite {
                 .append("| operation | first write / no write cache | after this manager's own write | with the read cache |\n"
                         + "|---|---|---|---|\n")
                 .append("| getStage, listStages, listVersions | 1 query | 1 query | 0 on a hit |\n")
-                .append("| getVersion | 2 queries (metadata, value) | same | 0 on a hit |\n")
+                .append("| getVersion (by id, latest), getVersionByStage | 1 query (metadata, stages and that one version's"
+                        + " value: StageRepository.loadVersion) | same | 0 on a hit |\n")
                 .append("| updateStage, deleteStage | 1 query + 1 statement (CTE: revision check and stage rows) | 1 statement"
                         + " | 1 statement |\n")
-                .append("| putVersion | 1 query + revision update, insert, stage batch, commit (+1 delete batch at the"
-                        + " limit) | 4 (5) | 4 (5) |\n")
-                .append("| createSecret | 3 statements + commit | same | same |\n")
+                .append("| putVersion | 1 query + 1 statement (CTE: revision check and bump, version row, stage moves,"
+                        + " R15 evictions), also at the version limit | 1 statement | 1 statement |\n")
+                .append("| putVersion from a stale snapshot | statement (no row: lost race), query, statement | | |\n")
+                .append("| createSecret | 1 statement (CTE, ON CONFLICT DO NOTHING) | same | same |\n")
                 .append("| bare baselines | select: 1; update: update + commit = 2 | | |\n");
 
         sb.append("\n## All measurements\n\n| operation | store | secrets | access | threads | ops/s | ± | µs/op | baseline | ratio |"

@@ -186,6 +186,12 @@ public class EtcdBenchmark {
      * @param args {@code --quick} for a smoke run
      * @throws Exception if JMH fails
      */
+    /**
+     * 3 s warm-up iterations per row ({@code -Dbench.warmup}, default 10): the gRPC and Netty paths are still compiling
+     * after 10 s on 2 cores (throughput rising iteration after iteration), so a short warm-up measures the JIT.
+     */
+    private static final int WARMUP_ITERATIONS = Integer.getInteger("bench.warmup", 10);
+
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
         Map<String, Double> score = new HashMap<>();
@@ -194,7 +200,7 @@ public class EtcdBenchmark {
             for (RunResult r : new Runner(new OptionsBuilder()
                     .include(EtcdBenchmark.class.getName() + "\\.(getStage|bareGet|updateStage|bareCompareAndPut)$")
                     .forks(1).threads(threads)
-                    .warmupIterations(quick ? 1 : 3).warmupTime(TimeValue.seconds(quick ? 1 : 3))
+                    .warmupIterations(quick ? 1 : WARMUP_ITERATIONS).warmupTime(TimeValue.seconds(quick ? 1 : 3))
                     .measurementIterations(quick ? 1 : 5).measurementTime(TimeValue.seconds(quick ? 1 : 4))
                     .jvmArgs("-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
                     .build()).run()) {

@@ -17,7 +17,8 @@ import java.util.TreeMap;
  * to its bare endpoint on the same transport, client and thread count (memory store), and the PostgreSQL rows against
  * the library's own embedded call plus the bare endpoint's cost. Starts PostgreSQL on loopback (fsync off, as in the
  * suite's {@code pg} rows). One fork per row, 8x1 s warm-up and 5x1 s
- * measurement ({@code -Dbench.warmup}, {@code -Dbench.measure}).
+ * measurement ({@code -Dbench.warmup}, {@code -Dbench.measure}); {@code --targets-only} leaves out the JDK transport, the
+ * SDK on PostgreSQL and the embedded memory call (the rows issue 14's targets do not need).
  */
 public final class ServerBenchmarkRun {
     /** Warm-up seconds per row: the HTTP stacks (Jetty, java.net.http, okhttp) are still compiling after 2-3 s. */
@@ -33,18 +34,21 @@ public final class ServerBenchmarkRun {
                 .setServerConfig("full_page_writes", "off").setServerConfig("max_connections", "300").start()) {
             String url = pg.getJdbcUrl("postgres", "postgres");
             Map<String, Double> score = new TreeMap<>();
+            boolean targetsOnly = List.of(args).contains("--targets-only");
             for (int threads : new int[] {1, 16}) {
                 // memory: server and bare endpoint, both clients on Jetty, plain HTTP on the JDK server
                 run(score, threads, url, new String[] {"jetty"}, new String[] {"server", "bare"},
                         new String[] {"memory"}, new String[] {"http", "sdk"});
-                run(score, threads, url, new String[] {"jdk"}, new String[] {"server", "bare"},
-                        new String[] {"memory"}, new String[] {"http"});
+                if (!targetsOnly) {
+                    run(score, threads, url, new String[] {"jdk"}, new String[] {"server", "bare"},
+                            new String[] {"memory"}, new String[] {"http"});
+                }
                 // PostgreSQL: the server on the chosen transport
                 run(score, threads, url, new String[] {"jetty"}, new String[] {"server"},
-                        new String[] {"pg"}, new String[] {"http", "sdk"});
+                        new String[] {"pg"}, targetsOnly ? new String[] {"http"} : new String[] {"http", "sdk"});
                 // the library's own call, no HTTP
                 run(score, threads, url, new String[] {"jetty"}, new String[] {"embedded"},
-                        new String[] {"memory", "pg"}, new String[] {"http"});
+                        targetsOnly ? new String[] {"pg"} : new String[] {"memory", "pg"}, new String[] {"http"});
             }
             print(score);
         }
