@@ -61,32 +61,24 @@ final class Reader {
     }
 
     /**
-     * R16: by stage ({@code latest} is the SYSCURRENT holder) or by number. The value is read after the metadata;
-     * values never change, so the pair is consistent unless the version was removed in between, which a second
-     * read of the snapshot sees.
+     * R16: by stage ({@code latest} is the SYSCURRENT holder) or by number, from one version read (the store's, or
+     * the read cache's snapshot). A read whose version was removed between a store's two reads of metadata and value
+     * is read again.
      */
     SecretVersion version(SecretKey key, String stage, long number, String versionId) {
+        if (stage == null && number <= 0) { // a well-formed id no version can have: VERSION_NOT_FOUND, in R22's order
+            StageRules.readableVersion(existing(key), null, number, versionId);
+            throw new IllegalStateException("no version " + versionId + " was found, yet no refusal came");
+        }
         long deadline = System.nanoTime() + callTimeout.toNanos();
         while (true) {
-            SecretSnapshot s;
-            Optional<SecretValue> value = Optional.empty();
-            VersionRecord v;
-            if (stage == null && number <= 0) { // a well-formed id no version can have: VERSION_NOT_FOUND below
-                s = existing(key);
-                v = StageRules.readableVersion(s, stage, number, versionId);
-            } else {
-                Optional<VersionRead> read = snapshots.forVersionRead(key, stage, Math.max(number, 0));
-                s = existing(key, read.map(VersionRead::snapshot));
-                v = StageRules.readableVersion(s, stage, number, versionId);
-                if (read.get().versionNumber() == v.number()) {
-                    value = Optional.of(read.get().value());
-                }
+            Optional<VersionRead> read = snapshots.forVersionRead(key, stage, Math.max(number, 0));
+            if (read.isPresent() && StageRules.expired(read.get().secret().deletionTime(), clock)) {
+                existing(key); // R8: gone; purges it and throws SECRET_NOT_FOUND
             }
-            if (value.isEmpty()) {
-                value = snapshots.value(s, v.number());
-            }
-            if (value.isPresent()) {
-                return new SecretVersion(Views.version(s, v), value.get());
+            VersionRecord v = StageRules.readableVersion(key, read, stage, versionId);
+            if (read.get().value() != null) {
+                return new SecretVersion(Views.version(key.secretName(), v, read.get().stages()), read.get().value());
             }
             LOG.debug("secret {}/{}: {} removed while being read, reading again", key.projectId(),
                     key.secretName(), v.id());

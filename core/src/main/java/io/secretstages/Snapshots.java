@@ -67,9 +67,10 @@ final class Snapshots {
     }
 
     /**
-     * A snapshot for a version read (R16) with, if the store read it along, the value of the version asked for: the
-     * store's version read ({@link io.secretstages.spi.StageRepository#loadVersion}, one atomic read), or the
-     * cached snapshot without a value (then {@link #value} finds it).
+     * A version read (R16): the store's ({@link io.secretstages.spi.StageRepository#loadVersion}, one atomic read),
+     * or one made from the read cache's snapshot with the value it keeps (read from the store and kept on a miss).
+     * If the store no longer has a cached snapshot's version, the entry is dropped so that the caller's retry reads
+     * the store.
      *
      * @param stageName the stage whose holder is read, or null when {@code versionNumber > 0}
      * @param versionNumber the version read, or 0 for the holder of {@code stageName}
@@ -79,30 +80,20 @@ final class Snapshots {
             return store.loadVersion(key, stageName, versionNumber);
         }
         SnapshotCache.Entry e = cache.get(key);
-        return e == null ? Optional.empty() : Optional.of(new VersionRead(e.snapshot, 0, null));
+        return e == null ? Optional.empty()
+                : Optional.of(VersionRead.in(e.snapshot, stageName, versionNumber, number -> value(e, number)));
     }
 
-    /**
-     * A version's value to go with {@code s}: from the read cache's entry if it holds the snapshot, else the store.
-     * If the store no longer has it, a cached entry is dropped so that the caller's retry reads the store.
-     */
-    Optional<SecretValue> value(SecretSnapshot s, long number) {
-        if (!cacheServesReads) {
-            return store.loadValue(s, number);
-        }
-        SnapshotCache.Entry e = cache.get(s.key());
-        if (e == null || e.snapshot != s) {
-            return store.loadValue(s, number);
-        }
+    private Optional<SecretValue> value(SnapshotCache.Entry e, long number) {
         SecretValue cached = e.values.get(number);
         if (cached != null) {
             return Optional.of(cached);
         }
-        Optional<SecretValue> v = store.loadValue(s, number);
+        Optional<SecretValue> v = store.loadValue(e.snapshot, number);
         if (v.isPresent()) {
             e.values.putIfAbsent(number, v.get());
         } else {
-            cache.dropIfStale(s.key(), e);
+            cache.dropIfStale(e.snapshot.key(), e);
         }
         return v;
     }

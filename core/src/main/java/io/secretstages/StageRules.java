@@ -3,9 +3,11 @@ package io.secretstages;
 import io.secretstages.spi.NewVersion;
 import io.secretstages.spi.SecretChange;
 import io.secretstages.spi.SecretKey;
+import io.secretstages.spi.SecretRecord;
 import io.secretstages.spi.SecretSnapshot;
 import io.secretstages.spi.StageLookup;
 import io.secretstages.spi.StageRecord;
+import io.secretstages.spi.VersionRead;
 import io.secretstages.spi.VersionRecord;
 
 import java.time.Clock;
@@ -117,11 +119,14 @@ final class StageRules {
     /** R8: a secret pending deletion refuses every change (and hides its values). */
     static SecretSnapshot changeable(SecretSnapshot s) {
         if (s.deletionScheduled()) {
-            throw new StageException(ErrorCode.SECRET_PENDING_DELETION, "secret " + s.key().secretName()
-                    + " in project " + s.key().projectId() + " is pending deletion until " + s.deletionTime()
-                    + "; restore it first (R8)");
+            throw pendingDeletion(s.key(), s.deletionTime());
         }
         return s;
+    }
+
+    private static StageException pendingDeletion(SecretKey key, Instant deletionTime) {
+        return new StageException(ErrorCode.SECRET_PENDING_DELETION, "secret " + key.secretName() + " in project "
+                + key.projectId() + " is pending deletion until " + deletionTime + "; restore it first (R8)");
     }
 
     static StageException secretNotFound(SecretKey key) {
@@ -258,6 +263,25 @@ final class StageRules {
      * R16: the version a read names, by stage ({@code latest} is SYSCURRENT's holder) or by number. R8: values of
      * a pending secret are hidden, before VERSION_NOT_FOUND and STAGE_NOT_FOUND (R22).
      */
+    /**
+     * R16 over a store's version read (R22's order: the secret, its pending deletion, then the stage or version).
+     * The read is never of an expired secret.
+     */
+    static VersionRecord readableVersion(SecretKey key, Optional<VersionRead> read, String stage, String versionId) {
+        if (read.isEmpty()) {
+            throw secretNotFound(key);
+        }
+        SecretRecord secret = read.get().secret();
+        if (secret.deletionTime() != null) {
+            throw pendingDeletion(key, secret.deletionTime());
+        }
+        VersionRecord v = read.get().version();
+        if (v == null) {
+            throw stage != null ? stageNotFound(key, stage) : versionNotFound(key, versionId);
+        }
+        return v;
+    }
+
     static VersionRecord readableVersion(SecretSnapshot s, String stage, long number, String versionId) {
         changeable(s);
         if (stage != null) {

@@ -43,6 +43,22 @@ final class Views {
                 Optional.ofNullable(v.expireTime()));
     }
 
+    /** R16: a version's metadata, with the names of the stages it holds as a version read gave them. */
+    static VersionMetadata version(String secretName, VersionRecord v, Set<String> stages) {
+        return new VersionMetadata(secretName, v.id(), v.createTime(), inNameOrder(stages),
+                Optional.ofNullable(v.expireTime()));
+    }
+
+    /** {@code names} as an immutable set built in name order, as {@link #stagesOf} builds it. */
+    private static Set<String> inNameOrder(Set<String> names) {
+        if (names.size() < 2) {
+            return names; // Set.of() or Set.of(x): immutable, one order
+        }
+        List<String> sorted = new ArrayList<>(names);
+        Collections.sort(sorted);
+        return Set.copyOf(sorted);
+    }
+
     /**
      * The stages a version holds as an immutable set built in name order, so that equal sets iterate (and print)
      * alike whatever order the store gave; without a TreeSet for the usual one or two.

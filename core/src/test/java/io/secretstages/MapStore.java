@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The smallest obviously correct store, for core's own tests: one lock, one map of snapshots and one of values,
  * revisions counted. Test knobs: count the calls, make reads yield half-way (to overlap cache reloads with
- * writes), make writes lose their race, or fail writes (clean or ambiguous).
+ * writes), make writes lose their race, fail writes (clean or ambiguous), or change the store before a value read.
  */
 final class MapStore implements StageRepository {
     private final Map<SecretKey, SecretSnapshot> snapshots = new HashMap<>();
@@ -32,6 +32,8 @@ final class MapStore implements StageRepository {
     final AtomicInteger racesToLose = new AtomicInteger();
     /** Null: writes work; else thrown by every write (after applying it if ambiguous). */
     volatile StoreException writeFailure;
+    /** Null, or run once before the next value read (to change the store between a snapshot read and a value read). */
+    volatile Runnable beforeNextValueRead;
 
     @Override
     public Optional<SecretSnapshot> load(SecretKey key) {
@@ -47,9 +49,16 @@ final class MapStore implements StageRepository {
     }
 
     @Override
-    public synchronized Optional<SecretValue> loadValue(SecretSnapshot snapshot, long versionNumber) {
-        Map<Long, SecretValue> v = values.get(snapshot.key());
-        return v == null ? Optional.empty() : Optional.ofNullable(v.get(versionNumber));
+    public Optional<SecretValue> loadValue(SecretSnapshot snapshot, long versionNumber) {
+        Runnable before = beforeNextValueRead;
+        beforeNextValueRead = null;
+        if (before != null) {
+            before.run();
+        }
+        synchronized (this) {
+            Map<Long, SecretValue> v = values.get(snapshot.key());
+            return v == null ? Optional.empty() : Optional.ofNullable(v.get(versionNumber));
+        }
     }
 
     @Override

@@ -78,34 +78,25 @@ public interface StageRepository {
     Optional<SecretValue> loadValue(SecretSnapshot snapshot, long versionNumber);
 
     /**
-     * Reads a secret's snapshot and the value of one of its versions, the read behind {@code getVersion} and
-     * {@code getVersionByStage}: the version numbered {@code versionNumber} if it is positive, else the version
-     * holding {@code stageName} ({@code SYSCURRENT} for {@code latest}). Only that version's value is read. One
-     * atomic read: the value is that version's in the returned snapshot. The default is {@link #load} then
-     * {@link #loadValue}, correct because a version's value never changes (only {@link #rewriteValues} rewraps it);
-     * a store may answer with one query.
+     * Reads what a version read needs (the read behind {@code getVersion} and {@code getVersionByStage}): the
+     * secret's record, the version numbered {@code versionNumber} if it is positive, else the version holding
+     * {@code stageName} ({@code SYSCURRENT} for {@code latest}), the names of the stages it holds, and its value.
+     * Only that version is read. One atomic read: record, version, stages and value are of one revision. The default
+     * is {@link #load} then {@link #loadValue}, with {@link VersionRead#in}'s semantics; since a version's value never
+     * changes (only {@link #rewriteValues} re-wraps it), the two reads disagree only if the version was removed in
+     * between, which the answer says (a version without a value) so that the caller reads again. A store may answer
+     * with one query.
      *
      * @param key the secret
      * @param stageName the stage whose holder to read, or null when {@code versionNumber > 0}
      * @param versionNumber the version to read, or 0 to read the holder of {@code stageName}
-     * @return empty if the secret does not exist; else its snapshot, with the version's number and value, or 0 and
-     *         null if there is no such version (or no version holds the stage)
+     * @return empty if the secret does not exist; else the read, without a version if there is no such version (or
+     *         no version holds the stage)
      * @throws StoreException if the store failed
      */
     default Optional<VersionRead> loadVersion(SecretKey key, String stageName, long versionNumber) {
         Optional<SecretSnapshot> loaded = load(key);
-        if (loaded.isEmpty()) {
-            return Optional.empty();
-        }
-        SecretSnapshot s = loaded.get();
-        long number = versionNumber;
-        if (number <= 0) {
-            StageRecord holder = stageName == null ? null : s.stages().get(stageName);
-            number = holder == null ? 0 : holder.versionNumber();
-        }
-        Optional<SecretValue> value = number > 0 && s.version(number).isPresent() ? loadValue(s, number)
-                : Optional.empty();
-        return Optional.of(value.isPresent() ? new VersionRead(s, number, value.get()) : new VersionRead(s, 0, null));
+        return loaded.map(s -> VersionRead.in(s, stageName, versionNumber, number -> loadValue(s, number)));
     }
 
     /**

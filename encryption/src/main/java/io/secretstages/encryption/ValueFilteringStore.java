@@ -55,8 +55,8 @@ abstract class ValueFilteringStore implements StageRepository {
     @Override
     public final Optional<VersionRead> loadVersion(SecretKey key, String stageName, long versionNumber) {
         return store.loadVersion(key, stageName, versionNumber).map(r -> r.value() == null ? r
-                : new VersionRead(r.snapshot(), r.versionNumber(),
-                        readValue(key, r.versionNumber(), r.snapshot().createTime(), r.value())));
+                : new VersionRead(r.secret(), r.version(), r.stages(),
+                        readValue(key, r.version().number(), r.secret().createTime(), r.value())));
     }
 
     @Override

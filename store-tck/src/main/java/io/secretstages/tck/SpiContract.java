@@ -65,30 +65,57 @@ public abstract class SpiContract extends ContractFixture {
         }
 
         @Test
-        void loadVersionReadsTheSnapshotAndOneVersionsValueTogether_byIdByStageLatestAndMissing() {
+        void loadVersionReadsTheSecretOneVersionItsStagesAndItsValueTogether_byIdByStageLatestAndMissing() {
             SecretSnapshot base = createdThroughSpi("s");
             underlying.apply(putChange(base, 2, "two")).orElseThrow(); // v2 SYSCURRENT, v1 SYSPREVIOUS
             SecretKey key = base.key();
             SecretSnapshot now = underlying.load(key).orElseThrow();
             VersionRead byId = underlying.loadVersion(key, null, 1).orElseThrow();
-            assertEquals(now, byId.snapshot());
-            assertEquals(1, byId.versionNumber());
-            assertEquals(text("one"), byId.value(), "the value of the version asked for, in that snapshot");
+            assertEquals(now.record(), byId.secret(), "the secret's own record, at the snapshot's revision");
+            assertEquals(now.version(1).orElseThrow(), byId.version());
+            assertEquals(Set.of(SYSPREVIOUS), byId.stages(), "the stages that version holds");
+            assertEquals(text("one"), byId.value(), "the value of the version asked for");
             VersionRead latest = underlying.loadVersion(key, SYSCURRENT, 0).orElseThrow();
-            assertEquals(now, latest.snapshot());
-            assertEquals(2, latest.versionNumber(), "latest: the SYSCURRENT holder");
+            assertEquals(now.record(), latest.secret());
+            assertEquals(2, latest.version().number(), "latest: the SYSCURRENT holder");
+            assertEquals(Set.of(SYSCURRENT), latest.stages());
             assertEquals(text("two"), latest.value());
             VersionRead previous = underlying.loadVersion(key, SYSPREVIOUS, 0).orElseThrow();
-            assertEquals(1, previous.versionNumber());
+            assertEquals(1, previous.version().number());
             assertEquals(text("one"), previous.value());
             VersionRead missing = underlying.loadVersion(key, null, 9).orElseThrow();
-            assertEquals(now, missing.snapshot(), "no such version: the snapshot still comes");
-            assertEquals(0, missing.versionNumber());
+            assertEquals(now.record(), missing.secret(), "no such version: the secret still comes");
+            assertNull(missing.version());
+            assertEquals(Set.of(), missing.stages());
             assertNull(missing.value());
             VersionRead unheld = underlying.loadVersion(key, "blue", 0).orElseThrow();
-            assertEquals(0, unheld.versionNumber());
+            assertNull(unheld.version());
             assertNull(unheld.value());
             assertEquals(Optional.empty(), underlying.loadVersion(new SecretKey(project, "absent"), SYSCURRENT, 0));
+            for (Object[] read : new Object[][]{{null, 1L}, {null, 2L}, {null, 3L}, {SYSCURRENT, 0L}, {SYSPREVIOUS, 0L},
+                    {"blue", 0L}}) {
+                String stage = (String) read[0];
+                long number = (Long) read[1];
+                assertEquals(VersionRead.in(now, stage, number, n -> underlying.loadValue(now, n)),
+                        underlying.loadVersion(key, stage, number).orElseThrow(),
+                        "the reference semantics over the snapshot, for " + stage + "/" + number);
+            }
+        }
+
+        @Test
+        void loadVersionNamesEveryStageTheVersionHolds() {
+            SecretSnapshot base = createdThroughSpi("s");
+            underlying.apply(putChange(base, 2, "two")).orElseThrow();
+            SecretSnapshot now = underlying.load(base.key()).orElseThrow();
+            Instant at = T0.plusSeconds(5);
+            underlying.apply(SecretChange.from(now).attachStages(List.of(new StageRecord("blue", 2, at),
+                    new StageRecord("green", 2, at), new StageRecord("b-0_1", 1, at))).build()).orElseThrow();
+            VersionRead latest = underlying.loadVersion(base.key(), SYSCURRENT, 0).orElseThrow();
+            assertEquals(Set.of(SYSCURRENT, "blue", "green"), latest.stages());
+            assertEquals(text("two"), latest.value());
+            VersionRead byStage = underlying.loadVersion(base.key(), "b-0_1", 0).orElseThrow();
+            assertEquals(1, byStage.version().number());
+            assertEquals(Set.of(SYSPREVIOUS, "b-0_1"), byStage.stages());
         }
 
         @Test

@@ -40,9 +40,12 @@ abstract class DialectStatements {
      *                    {@code prefix + "stages"}; parameters: project, secret, stage, version number, update time
      * @param byteOrderName the {@code secret_name} column as an expression that compares and sorts in byte order
      *                      ({@link String#compareTo} for the ASCII names R2 allows), for listing
+     * @param stageNameList this database's aggregate of the column {@code t.stage_name} into one string of the names
+     *                      separated by commas (which R3 keeps out of names), in any order
      * @param schemaPreamble the statements run first in the schema transaction, in order (none: empty)
      */
-    DialectStatements(String prefix, String upsertStage, String byteOrderName, List<String> schemaPreamble) {
+    DialectStatements(String prefix, String upsertStage, String byteOrderName, String stageNameList,
+                      List<String> schemaPreamble) {
         this.schemaPreamble = List.copyOf(schemaPreamble);
         secrets = prefix + "secrets";
         versions = prefix + "versions";
@@ -58,15 +61,20 @@ abstract class DialectStatements {
         loadSecret = "SELECT " + snapshotColumns + snapshotJoins
                 + " WHERE s.project_id = ? AND s.secret_name = ?"
                 + " ORDER BY v.version_number";
-        // The same rows, and on the row(s) of one version (by number, else the holder of a stage) its value.
-        loadVersion = "SELECT " + snapshotColumns + ","
-                + " CASE WHEN v.version_number = w.n THEN v.is_string END,"
-                + " CASE WHEN v.version_number = w.n THEN v.secret_value END"
-                + snapshotJoins
-                + " CROSS JOIN (SELECT COALESCE(CAST(? AS BIGINT), (SELECT h.version_number FROM " + stages + " h"
-                + " WHERE h.project_id = ? AND h.secret_name = ? AND h.stage_name = ?)) AS n) w"
-                + " WHERE s.project_id = ? AND s.secret_name = ?"
-                + " ORDER BY v.version_number";
+        // One row (none if the secret does not exist): the secret's own columns, the one version read (by number,
+        // else the holder of a stage; NULLs if none) with its value, and the names of the stages it holds.
+        loadVersion = "SELECT s.revision, COALESCE(s.create_time, (SELECT MIN(m.create_time) FROM " + versions + " m"
+                + " WHERE m.project_id = s.project_id AND m.secret_name = s.secret_name)), s.deletion_time,"
+                + " s.description, v.version_number, v.create_time, v.client_token, v.expire_time, v.is_string,"
+                + " v.secret_value, (SELECT " + stageNameList + " FROM " + stages + " t"
+                + " WHERE t.project_id = v.project_id AND t.secret_name = v.secret_name"
+                + " AND t.version_number = v.version_number)"
+                + " FROM " + secrets + " s"
+                + " LEFT JOIN " + stages + " h ON h.project_id = s.project_id AND h.secret_name = s.secret_name"
+                + " AND h.stage_name = ?"
+                + " LEFT JOIN " + versions + " v ON v.project_id = s.project_id AND v.secret_name = s.secret_name"
+                + " AND v.version_number = COALESCE(CAST(? AS BIGINT), h.version_number)"
+                + " WHERE s.project_id = ? AND s.secret_name = ?";
         // One row: the secret's key (present iff the secret exists) and the stage, if held.
         loadStage = "SELECT t.version_number, t.update_time, s.deletion_time FROM " + secrets + " s"
                 + " LEFT JOIN " + stages + " t ON t.project_id = s.project_id AND t.secret_name = s.secret_name"

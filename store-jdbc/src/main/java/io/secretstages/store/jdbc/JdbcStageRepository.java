@@ -269,7 +269,7 @@ public final class JdbcStageRepository implements StageRepository {
             try (PreparedStatement ps = tx.prepare(c, sql.loadSecret)) {
                 bindKey(ps, 1, key);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(SnapshotRows.snapshot(key, rs, false).snapshot())
+                    return rs.next() ? Optional.of(SnapshotRows.snapshot(key, rs))
                             : Optional.empty();
                 }
             }
@@ -277,22 +277,22 @@ public final class JdbcStageRepository implements StageRepository {
     }
 
     /**
-     * {@inheritDoc} One query (issue 16): the secret's rows with only the chosen version's value column.
+     * {@inheritDoc} One query returning one row (issue 16): the secret's own columns, the one version with its value,
+     * and the names of the stages it holds.
      */
     @Override
     public Optional<VersionRead> loadVersion(SecretKey key, String stageName, long versionNumber) {
         return tx.read("read a version", c -> {
             try (PreparedStatement ps = tx.prepare(c, sql.loadVersion)) {
+                ps.setString(1, versionNumber > 0 ? null : stageName);
                 if (versionNumber > 0) {
-                    ps.setLong(1, versionNumber);
+                    ps.setLong(2, versionNumber);
                 } else {
-                    ps.setNull(1, java.sql.Types.BIGINT);
+                    ps.setNull(2, java.sql.Types.BIGINT);
                 }
-                bindKey(ps, 2, key);
-                ps.setString(4, stageName);
-                bindKey(ps, 5, key);
+                bindKey(ps, 3, key);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(SnapshotRows.snapshot(key, rs, true)) : Optional.empty();
+                    return rs.next() ? Optional.of(SnapshotRows.version(key, rs)) : Optional.empty();
                 }
             }
         });

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Turns the rows of the store's queries into SPI records. */
 final class SnapshotRows {
@@ -24,11 +25,10 @@ final class SnapshotRows {
     }
 
     /**
-     * Reads the rows of {@link DialectStatements#loadSecret} (or {@code loadVersion}, whose two last columns carry
-     * the chosen version's value on its rows): one per version, one more per further stage that version holds, in
-     * version order. The cursor is on the first row.
+     * Reads the rows of {@link DialectStatements#loadSecret}: one per version, one more per further stage that
+     * version holds, in version order. The cursor is on the first row.
      */
-    static VersionRead snapshot(SecretKey key, ResultSet rs, boolean withValue) throws SQLException {
+    static SecretSnapshot snapshot(SecretKey key, ResultSet rs) throws SQLException {
         long revision = rs.getLong(1);
         long last = rs.getLong(2);
         List<VersionRecord> versions = new ArrayList<>();
@@ -37,8 +37,6 @@ final class SnapshotRows {
         Instant deletionTime = instantOrNull(rs, 9);
         String description = textOrEmpty(rs, 11);
         long previous = -1;
-        long valueOf = 0;
-        SecretValue value = null;
         do {
             long number = rs.getLong(3);
             if (rs.wasNull()) {
@@ -48,13 +46,6 @@ final class SnapshotRows {
                 versions.add(new VersionRecord(number, Instant.ofEpochMilli(rs.getLong(4)), rs.getString(7),
                         instantOrNull(rs, 10)));
                 previous = number;
-                if (withValue && value == null) {
-                    byte[] bytes = rs.getBytes(13);
-                    if (bytes != null) {
-                        value = SecretValue.fromBytes(rs.getBoolean(12), bytes);
-                        valueOf = number;
-                    }
-                }
             }
             String stage = rs.getString(5);
             if (stage != null) {
@@ -64,8 +55,26 @@ final class SnapshotRows {
         if (createTime == null) { // a row from before the column existed that the schema update did not fill
             createTime = versions.isEmpty() ? Instant.EPOCH : versions.get(0).createTime();
         }
-        return new VersionRead(new SecretSnapshot(key, revision, last, versions, stages, createTime, deletionTime,
-                description), valueOf, value);
+        return new SecretSnapshot(key, revision, last, versions, stages, createTime, deletionTime, description);
+    }
+
+    /**
+     * Reads the one row of {@link DialectStatements#loadVersion}: the secret's columns, then the version's (NULL if
+     * there is none), its value, and the comma-separated names of the stages it holds.
+     */
+    static VersionRead version(SecretKey key, ResultSet rs) throws SQLException {
+        SecretRecord secret = secretRecord(key, rs, 1);
+        long number = rs.getLong(5);
+        if (rs.wasNull()) {
+            return new VersionRead(secret, null, Set.of(), null);
+        }
+        VersionRecord version = new VersionRecord(number, Instant.ofEpochMilli(rs.getLong(6)), rs.getString(7),
+                instantOrNull(rs, 8));
+        SecretValue value = SecretValue.fromBytes(rs.getBoolean(9), rs.getBytes(10));
+        String names = rs.getString(11);
+        Set<String> stages = names == null ? Set.of() : names.indexOf(',') < 0 ? Set.of(names)
+                : Set.of(names.split(","));
+        return new VersionRead(secret, version, stages, value);
     }
 
     /** Reads the one row of {@link DialectStatements#loadStage}, if any. */

@@ -18,8 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
- * Issue 16: a version read (by number, {@code latest}, by stage) is one query on every database: the snapshot, as
- * {@code load} reads it, and the value of that one version (R16), only that one.
+ * Issue 16: a version read (by number, {@code latest}, by stage) is one query returning one row on every database:
+ * the secret's record, that one version, the stages it holds and its value (R16), only that one; as the reference
+ * semantics over the snapshot {@code load} reads ({@link VersionRead#in}).
  */
 class VersionReadTest {
     @Test
@@ -40,22 +41,31 @@ class VersionReadTest {
 
             VersionRead latest = store.loadVersion(key, Stages.SYSCURRENT, 0).orElseThrow();
             assertEquals(List.of("executeQuery"), counting.take(), store + ": one query");
-            assertEquals(expected, latest.snapshot(), store + ": the snapshot load reads");
-            assertEquals(2, latest.versionNumber());
+            assertEquals(expected.record(), latest.secret(), store + ": the secret's record load reads");
+            assertEquals(expected.version(2).orElseThrow(), latest.version());
+            assertEquals(Set.of(Stages.SYSCURRENT, "blue", "green"), latest.stages());
             assertEquals(SecretValue.ofString("two"), latest.value(),
                     "the SYSCURRENT holder's value, held by three stages");
 
             VersionRead red = store.loadVersion(key, "red", 0).orElseThrow();
-            assertEquals(3, red.versionNumber());
+            assertEquals(3, red.version().number());
+            assertEquals(Set.of("red"), red.stages());
             assertEquals(SecretValue.ofBinary(new byte[]{0, 1, 2}), red.value());
             VersionRead first = store.loadVersion(key, null, 1).orElseThrow();
-            assertEquals(1, first.versionNumber());
+            assertEquals(1, first.version().number());
+            assertEquals(Set.of(Stages.SYSPREVIOUS), first.stages());
             assertEquals(SecretValue.ofString("one"), first.value(), "by number: a version holding SYSPREVIOUS");
             assertEquals(List.of("executeQuery", "executeQuery"), counting.take());
 
-            assertNull(store.loadVersion(key, null, 9).orElseThrow().value(), "no v9: the snapshot, no value");
-            assertNull(store.loadVersion(key, "nobody", 0).orElseThrow().value(), "no such stage: no value");
-            assertEquals(expected, store.loadVersion(key, "nobody", 0).orElseThrow().snapshot());
+            assertEquals(new VersionRead(expected.record(), null, Set.of(), null),
+                    store.loadVersion(key, null, 9).orElseThrow(), "no v9: the secret, no version");
+            assertEquals(new VersionRead(expected.record(), null, Set.of(), null),
+                    store.loadVersion(key, "nobody", 0).orElseThrow(), "no such stage: the secret, no version");
+            for (long n = 1; n <= 3; n++) {
+                long number = n;
+                assertEquals(VersionRead.in(expected, null, n, x -> store.loadValue(expected, x)),
+                        store.loadVersion(key, null, number).orElseThrow());
+            }
             assertEquals(Optional.empty(), store.loadVersion(new SecretKey(p, "absent"), Stages.SYSCURRENT, 0));
         }
         sqlite.unwrap(com.zaxxer.hikari.HikariDataSource.class).close();
