@@ -63,14 +63,15 @@ final class Reader {
     /**
      * R16: by stage ({@code latest} is the SYSCURRENT holder) or by number, from one version read (the store's, or
      * the read cache's snapshot). A read whose version was removed between a store's two reads of metadata and value
-     * is read again.
+     * is read again, until the call's deadline, counted from the first such read (the first read is bounded by the
+     * store's own timeouts).
      */
     SecretVersion version(SecretKey key, String stage, long number, String versionId) {
         if (stage == null && number <= 0) { // a well-formed id no version can have: VERSION_NOT_FOUND, in R22's order
             StageRules.readableVersion(existing(key), null, number, versionId);
             throw new IllegalStateException("no version " + versionId + " was found, yet no refusal came");
         }
-        long deadline = System.nanoTime() + callTimeout.toNanos();
+        long deadline = 0; // read on the first retry only: a read that answers at once reads no clock
         while (true) {
             Optional<VersionRead> read = snapshots.forVersionRead(key, stage, Math.max(number, 0));
             if (read.isPresent() && StageRules.expired(read.get().secret().deletionTime(), clock)) {
@@ -82,7 +83,9 @@ final class Reader {
             }
             LOG.debug("secret {}/{}: {} removed while being read, reading again", key.projectId(),
                     key.secretName(), v.id());
-            if (System.nanoTime() - deadline > 0) {
+            if (deadline == 0) {
+                deadline = System.nanoTime() + callTimeout.toNanos();
+            } else if (System.nanoTime() - deadline > 0) {
                 throw StoreCalls.deadlinePassed("read a version", key, callTimeout);
             }
         }
