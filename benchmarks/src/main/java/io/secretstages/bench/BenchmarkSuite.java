@@ -157,7 +157,8 @@ public final class BenchmarkSuite {
         run(jdbc, 1, "1000", new String[]{"sqlite"}, "hot", "random");
         run(all, 1, "1000", new String[]{"pg", "pg-cached"}, "hot", "random");
         run(jdbc, 1, "1000", new String[]{"pg"}, "hot", "random");
-        run(lib + "\\.(getStage|updateStage|putVersion)$", 1, "1000", new String[]{"pg-durable"}, "random");
+        run(lib + "\\.(getStage|getLatest|getByStage|updateStage|putVersion|createSecret)$", 1, "1000",
+                new String[]{"pg-durable"}, "random");
         run(jdbc, 1, "1000", new String[]{"pg-durable"}, "random");
         // scale
         run(readWrite, 1, "100000,1000000", new String[]{"memory"}, "random");
@@ -387,6 +388,26 @@ public final class BenchmarkSuite {
                         find("updateStage", store, secrets, access, threads).ifPresent(r ->
                                 target(sb, store + " updateStage >= 0.5x bare UPDATE tx" + where, Optional.of(r), 0.5));
                     }
+                }
+            }
+        }
+        // issue 16: the calls users make most, against the bare statements, at both sizes and on durable PostgreSQL
+        for (String store : new String[]{"pg", "pg-durable", "h2"}) {
+            boolean pg = store.startsWith("pg");
+            for (int secrets : new int[]{1000, 100_000}) {
+                String where = " (" + secrets + ", random, 1t)";
+                for (String op : new String[]{"getLatest", "getByStage"}) {
+                    find(op, store, secrets, "random", 1).ifPresent(r -> target(sb, store + " " + op + " >= "
+                            + (pg ? "0.8" : "0.6") + "x bare SELECT" + where, Optional.of(r), pg ? 0.8 : 0.6));
+                }
+                find("putVersion", store, secrets, "random", 1).ifPresent(r -> target(sb, store + " putVersion >= "
+                        + (pg ? "0.6" : "0.4") + "x bare UPDATE tx" + where, Optional.of(r), pg ? 0.6 : 0.4));
+                if (pg) {
+                    find("createSecret", store, secrets, "random", 1).ifPresent(r -> target(sb, store
+                            + " createSecret >= 0.5x bare UPDATE tx" + where, Optional.of(r), 0.5));
+                } else {
+                    find("updateStage", store, secrets, "random", 1).ifPresent(r -> target(sb, store
+                            + " updateStage >= 0.4x bare UPDATE tx" + where, Optional.of(r), 0.4));
                 }
             }
         }
