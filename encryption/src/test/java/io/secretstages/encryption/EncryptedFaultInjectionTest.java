@@ -79,9 +79,7 @@ class EncryptedFaultInjectionTest {
 
     @Test
     void h2_everyFaultPointOfEveryWrite() throws Exception {
-        DataSource h2 = TestDatabases.h2("encrypted-faults");
-        JdbcStageRepository.builder(h2).initializeSchema(true).build();
-        TestDatabases.execute(h2, TestDatabases.H2_GROW_VALUE_COLUMN);
+        DataSource h2 = TestDatabases.h2ForEnvelopes("encrypted-faults");
         Map<String, Integer> points = run("h2", h2);
         assertEquals(scenarios().size(), points.size());
         points.values().forEach(p -> assertTrue(p >= 2, "each write passes several fault points: " + points));

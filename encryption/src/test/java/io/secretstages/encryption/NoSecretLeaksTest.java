@@ -73,9 +73,7 @@ class NoSecretLeaksTest {
         SecretValue binary = SecretValue.ofBinary(canary.getBytes(StandardCharsets.UTF_8));
         SecretValue big = SecretValue.ofString((canary + "-").repeat(32 * 1024 / (canary.length() + 1)));
 
-        DataSource grown = TestDatabases.h2("leaks-grown");
-        JdbcStageRepository.builder(grown).initializeSchema(true).build();
-        TestDatabases.execute(grown, TestDatabases.H2_GROW_VALUE_COLUMN);
+        DataSource grown = TestDatabases.h2ForEnvelopes("leaks-grown");
         DataSource narrow = TestDatabases.h2("leaks-narrow"); // a column narrowed to 32 KiB: the envelope fails
         JdbcStageRepository.builder(narrow).initializeSchema(true).build();
         TestDatabases.execute(narrow, TestDatabases.H2_NARROW_VALUE_COLUMN);
