@@ -11,7 +11,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.infra.ThreadParams;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -19,7 +18,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -50,10 +48,7 @@ public class BaselineBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        names = new String[secrets];
-        for (int i = 0; i < secrets; i++) {
-            names[i] = Fixtures.secret(i);
-        }
+        names = Fixtures.secretNames(secrets);
         if (store.equals("map")) {
             // Keyed by other String instances than the lookups, as the library's store is (and as a server's is:
             // a name parsed from a request is never the stored instance), so both compare keys by content.
@@ -75,33 +70,22 @@ public class BaselineBenchmark {
         }
     }
 
-    /** Per-thread random source. */
-    @State(Scope.Thread)
-    public static class Worker {
-        SplittableRandom random;
-
-        @Setup(Level.Trial)
-        public void setUp(ThreadParams thread) {
-            random = new SplittableRandom(42 + thread.getThreadIndex());
-        }
-    }
-
-    private int pick(Worker w) {
+    private int pick(ThreadRandom w) {
         return access.equals("hot") ? 0 : w.random.nextInt(secrets);
     }
 
     @Benchmark
-    public Row mapGet(Worker w) {
+    public Row mapGet(ThreadRandom w) {
         return map.get(names[pick(w)]);
     }
 
     @Benchmark
-    public long jdbcSelect(Worker w) throws SQLException {
+    public long jdbcSelect(ThreadRandom w) throws SQLException {
         return select(pool, names[pick(w)]);
     }
 
     @Benchmark
-    public int jdbcUpdate(Worker w) throws SQLException {
+    public int jdbcUpdate(ThreadRandom w) throws SQLException {
         return update(pool, names[pick(w)]);
     }
 

@@ -49,14 +49,8 @@ public class CoreCacheBenchmark {
     public void setUp() {
         library.access = access;
         library.secrets = secrets;
-        library.names = new String[secrets];
-        for (int i = 0; i < secrets; i++) {
-            library.names[i] = Fixtures.secret(i);
-        }
-        library.putNames = new String[Fixtures.PUT_SECRETS];
-        for (int i = 0; i < library.putNames.length; i++) {
-            library.putNames[i] = "put" + i;
-        }
+        library.names = Fixtures.secretNames(secrets);
+        library.putNames = Fixtures.putNames(Fixtures.PUT_SECRETS);
         if (store.equals("map")) {
             map = new ConcurrentHashMap<>(); // keys: other String instances than the lookups', as the store's
             for (int i = 0; i < secrets; i++) {

@@ -19,11 +19,9 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.infra.ThreadParams;
 
 import java.sql.Connection;
 import java.sql.Statement;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -69,16 +67,14 @@ public class EncryptionBenchmark {
         }
         manager = StageManager.builder().repository(repository).build();
         project = "enc-" + store + "-" + System.nanoTime();
-        names = new String[SECRETS];
+        names = Fixtures.secretNames(SECRETS);
         for (int i = 0; i < SECRETS; i++) {
-            names[i] = Fixtures.secret(i);
             manager.createSecret(project, names[i], Fixtures.value(1));
             manager.putVersion(project, names[i], Fixtures.value(2));
             manager.putVersion(project, names[i], Fixtures.value(3));
         }
-        putNames = new String[PUT_SECRETS];
+        putNames = Fixtures.putNames(PUT_SECRETS);
         for (int i = 0; i < PUT_SECRETS; i++) {
-            putNames[i] = "put" + i;
             manager.createSecret(project, putNames[i], Fixtures.value(1));
             for (int v = 2; v <= 20; v++) {
                 manager.putVersion(project, putNames[i], Fixtures.value(v));
@@ -95,14 +91,8 @@ public class EncryptionBenchmark {
 
     /** Per-thread state: which secret next. */
     @State(Scope.Thread)
-    public static class Worker {
-        SplittableRandom random;
+    public static class Worker extends ThreadRandom {
         long counter;
-
-        @Setup(Level.Trial)
-        public void setUp(ThreadParams thread) {
-            random = new SplittableRandom(42 + thread.getThreadIndex());
-        }
     }
 
     @Benchmark

@@ -48,6 +48,24 @@ final class Fixtures {
         return "s" + i;
     }
 
+    /** @return the names of secrets {@code s0..s(n-1)}, new String instances each call */
+    static String[] secretNames(int n) {
+        String[] names = new String[n];
+        for (int i = 0; i < n; i++) {
+            names[i] = secret(i);
+        }
+        return names;
+    }
+
+    /** @return the names of the secrets at the version limit, {@code put0..put(n-1)} */
+    static String[] putNames(int n) {
+        String[] names = new String[n];
+        for (int i = 0; i < n; i++) {
+            names[i] = "put" + i;
+        }
+        return names;
+    }
+
     /** Fills an in-memory store through the library. */
     static InMemoryStageRepository memory(int secrets, boolean withPutSecrets) {
         InMemoryStageRepository repo = new InMemoryStageRepository();

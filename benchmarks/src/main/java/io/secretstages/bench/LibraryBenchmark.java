@@ -17,7 +17,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.ThreadParams;
 
 import java.util.BitSet;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -47,14 +46,8 @@ public class LibraryBenchmark {
             pool = Fixtures.pool(Fixtures.url(store), 4);
         }
         manager = Fixtures.manager(store, pool, secrets);
-        names = new String[secrets];
-        for (int i = 0; i < secrets; i++) {
-            names[i] = Fixtures.secret(i);
-        }
-        putNames = new String[Fixtures.PUT_SECRETS];
-        for (int i = 0; i < putNames.length; i++) {
-            putNames[i] = "put" + i;
-        }
+        names = Fixtures.secretNames(secrets);
+        putNames = Fixtures.putNames(Fixtures.PUT_SECRETS);
     }
 
     @TearDown(Level.Trial)
@@ -66,8 +59,7 @@ public class LibraryBenchmark {
 
     /** Per-thread state: which secret next, and where this thread's stage is on each secret. */
     @State(Scope.Thread)
-    public static class Worker {
-        SplittableRandom random;
+    public static class Worker extends ThreadRandom {
         String stage;
         BitSet onV3;
         long counter;
@@ -75,7 +67,6 @@ public class LibraryBenchmark {
 
         @Setup(Level.Trial)
         public void setUp(ThreadParams thread) {
-            random = new SplittableRandom(42 + thread.getThreadIndex());
             stage = "b" + (thread.getThreadIndex() % 2);
             onV3 = new BitSet();
             createPrefix = "c" + Long.toString(System.nanoTime(), 36) + "t" + thread.getThreadIndex() + "n";

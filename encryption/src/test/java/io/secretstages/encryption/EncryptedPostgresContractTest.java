@@ -1,14 +1,12 @@
 package io.secretstages.encryption;
 
-import io.secretstages.store.jdbc.TestDatabases;
-import io.secretstages.spi.StageRepository;
 import io.secretstages.store.jdbc.JdbcStageRepository;
-import io.secretstages.tck.StageRepositoryContract;
+import io.secretstages.store.jdbc.TestDatabases;
 
 import javax.sql.DataSource;
 
 /** The whole contract kit on a real PostgreSQL, encrypted, with a second node over its own pool. */
-class EncryptedPostgresContractTest extends StageRepositoryContract {
+class EncryptedPostgresContractTest extends EncryptedStoreContract {
     private static final DataSource DB = TestDatabases.postgresPool(8);
     private static final DataSource OTHER_POOL = TestDatabases.postgresPool(4);
 
@@ -16,24 +14,7 @@ class EncryptedPostgresContractTest extends StageRepositoryContract {
         JdbcStageRepository.builder(DB).initializeSchema(true).build();
     }
 
-    @Override
-    protected StageRepository newRepository() {
-        return TestKeys.encrypted(JdbcStageRepository.builder(DB).build());
-    }
-
-    @Override
-    protected StageRepository anotherRepositoryOverSameStorage(StageRepository first) {
-        return TestKeys.encrypted(JdbcStageRepository.builder(OTHER_POOL).build());
-    }
-
-    // The plain stores run the kit at full size; here the default run is shorter (-Psoak runs it whole).
-    @Override
-    protected int fuzzOpsPerThread() {
-        return TestValues.soak() ? super.fuzzOpsPerThread() : 100;
-    }
-
-    @Override
-    protected int statefulExamples() {
-        return TestValues.soak() ? super.statefulExamples() : 25;
+    EncryptedPostgresContractTest() {
+        super(DB, OTHER_POOL);
     }
 }

@@ -105,10 +105,7 @@ class NoPlaintextAtRestTest {
 
     @Test
     void h2HoldsNoValueInTheClear() {
-        DataSource db = TestDatabases.h2("at-rest");
-        JdbcStageRepository.builder(db).initializeSchema(true).build();
-        TestDatabases.execute(db, TestDatabases.H2_GROW_VALUE_COLUMN);
-        check(db);
+        check(TestDatabases.h2ForEnvelopes("at-rest"));
     }
 
     @Test

@@ -83,6 +83,18 @@ class RotationTest {
                 : SecretValue.ofString("pw-" + ThreadLocalRandom.current().nextLong());
     }
 
+    /** Creates {@code secret} with a random value, recorded in {@code written} under "secret/v1". */
+    private void createRandom(StageManager m, String secret, Map<String, SecretValue> written) {
+        SecretValue v = randomValue();
+        written.put(secret + "/" + m.createSecret(project, secret, v).id(), v);
+    }
+
+    /** Puts a random value as a new version of {@code secret}, recorded in {@code written} under "secret/id". */
+    private void putRandom(StageManager m, String secret, Map<String, SecretValue> written) {
+        SecretValue v = randomValue();
+        written.put(secret + "/" + m.putVersion(project, secret, v).id(), v);
+    }
+
     /** Reads every version of every secret with {@code manager} and compares it with what was written. */
     private void assertEverythingReadable(StageManager manager, int secrets, Map<String, SecretValue> written) {
         int versions = 0;
@@ -112,13 +124,10 @@ class RotationTest {
         Map<String, SecretValue> written = new ConcurrentHashMap<>();
         Map<String, AtomicLong> puts = new ConcurrentHashMap<>();
         for (int i = 0; i < secrets; i++) {
-            SecretValue v = randomValue();
-            before.createSecret(project, name(i), v);
-            written.put(name(i) + "/v1", v);
+            createRandom(before, name(i), written);
             puts.put(name(i), new AtomicLong(1));
             for (int k = 0; k < 3; k++) {
-                SecretValue w = randomValue();
-                written.put(name(i) + "/" + before.putVersion(project, name(i), w).id(), w);
+                putRandom(before, name(i), written);
                 puts.get(name(i)).incrementAndGet();
             }
         }
@@ -137,8 +146,7 @@ class RotationTest {
             running.add(writers.submit(() -> {
                 while (!done.get()) {
                     String s = name(ThreadLocalRandom.current().nextInt(secrets));
-                    SecretValue v = randomValue();
-                    written.put(s + "/" + writer.putVersion(project, s, v).id(), v);
+                    putRandom(writer, s, written);
                     puts.get(s).incrementAndGet();
                     writes.incrementAndGet();
                 }
@@ -190,12 +198,9 @@ class RotationTest {
         StageManager before = manager(EncryptingRepository.wrap(store, old));
         Map<String, SecretValue> written = new ConcurrentHashMap<>();
         for (int i = 0; i < secrets; i++) {
-            SecretValue v = randomValue();
-            before.createSecret(project, name(i), v);
-            written.put(name(i) + "/v1", v);
+            createRandom(before, name(i), written);
             clock.advance(Duration.ofSeconds(1));
-            SecretValue w = randomValue();
-            written.put(name(i) + "/" + before.putVersion(project, name(i), w).id(), w);
+            putRandom(before, name(i), written);
         }
         before.scheduleDeletion(project, name(3), 7); // pending deletion: re-wrapped too
 

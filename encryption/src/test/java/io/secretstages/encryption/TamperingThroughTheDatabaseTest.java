@@ -125,10 +125,7 @@ class TamperingThroughTheDatabaseTest {
 
     @Test
     void onH2() {
-        DataSource db = TestDatabases.h2("tamper");
-        JdbcStageRepository.builder(db).initializeSchema(true).build();
-        TestDatabases.execute(db, TestDatabases.H2_GROW_VALUE_COLUMN);
-        run(db);
+        run(TestDatabases.h2ForEnvelopes("tamper"));
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.secretstages.Stages;
 import io.secretstages.VersionMetadata;
 import io.secretstages.tck.Invariants;
 import io.secretstages.tck.MultiNodeRaces;
+import io.secretstages.tck.UntilAnswered;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,6 +79,13 @@ class EtcdFaultTest {
         return m;
     }
 
+    /** @return a new node, on which secret "s" of {@code project} was created with the value "one" */
+    private StageManager nodeWithSecret(String project) {
+        StageManager m = node(cluster.client());
+        create(m, project, "s", "one");
+        return m;
+    }
+
     /** Creates a secret, retrying a failure; a retry that finds it created finds the earlier attempt's commit. */
     private static void create(StageManager m, String project, String secret, String value) {
         untilAnswered(() -> {
@@ -94,16 +102,7 @@ class EtcdFaultTest {
 
     /** Calls {@code call} until it stops failing with STORE_FAILURE (the cluster is recovering), for at most 60 s. */
     private static <T> T untilAnswered(Supplier<T> call) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            try {
-                return call.get();
-            } catch (StageException e) {
-                if (e.code() != ErrorCode.STORE_FAILURE || System.nanoTime() > deadline) {
-                    throw e;
-                }
-            }
-        }
+        return UntilAnswered.call(Duration.ofSeconds(60), call);
     }
 
     @Test
@@ -283,9 +282,8 @@ class EtcdFaultTest {
 
     @Test
     void twoOfThreeMembersDown_callsFailWithStoreFailureInBoundedTime_thenSucceedWhenOneReturns() {
-        StageManager m = node(cluster.client());
         String project = "down-" + System.nanoTime();
-        create(m, project, "s", "one");
+        StageManager m = nodeWithSecret(project);
         int leader = cluster.awaitLeader(Duration.ofSeconds(30));
         int a = (leader + 1) % 3;
         int b = (leader + 2) % 3;
@@ -319,9 +317,8 @@ class EtcdFaultTest {
 
     @Test
     void twoOfThreeMembersFrozen_callsFailInBoundedTime_thenSucceedWhenThawed() {
-        StageManager m = node(cluster.client());
         String project = "frozen-" + System.nanoTime();
-        create(m, project, "s", "one");
+        StageManager m = nodeWithSecret(project);
         int leader = cluster.awaitLeader(Duration.ofSeconds(30));
         int a = (leader + 1) % 3;
         cluster.freeze(leader, true);

@@ -2,12 +2,9 @@ package io.secretstages.store.etcd;
 
 import io.secretstages.store.etcd.testcluster.EtcdCluster;
 import io.etcd.jetcd.Client;
-import io.secretstages.StageManager;
+import io.secretstages.tck.SharedStorageNodes;
 import io.secretstages.tck.Soak;
 import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -22,21 +19,14 @@ class EtcdSoakTest {
         long ops = Long.getLong("secretstages.soak.ops", 0) / 10;
         assumeTrue(ops > 0, "soak runs with -Psoak");
         EtcdCluster.assumeEtcdInstalled();
-        List<Client> clients = new ArrayList<>();
-        try (EtcdCluster cluster = EtcdCluster.start(3)) {
-            List<StageManager> nodes = new ArrayList<>();
-            for (int i = 0; i < 4; i++) {
-                Client client = cluster.client();
-                clients.add(client);
-                nodes.add(StageManager.builder()
-                        .repository(EtcdStageRepository.builder(client).keyPrefix("soak/").build()).build());
-            }
-            Soak.Report r = new Soak(nodes, "soak-" + System.nanoTime(), 1_000).run(8, ops, System.nanoTime());
+        try (EtcdCluster cluster = EtcdCluster.start(3);
+             SharedStorageNodes<Client> nodes = SharedStorageNodes.start(4, i -> cluster.client(),
+                     client -> EtcdStageRepository.builder(client).keyPrefix("soak/").build())) {
+            Soak.Report r = new Soak(nodes.managers(), "soak-" + System.nanoTime(), 1_000)
+                    .run(8, ops, System.nanoTime());
             assertEquals(ops / 8 * 8, r.operations());
             System.out.printf("soak on etcd, 4 nodes: %,d operations, %,.0f ops/s, %,d checks, %d ms%n",
                     r.operations(), r.opsPerSecond(), r.checks(), r.elapsedMillis());
-        } finally {
-            clients.forEach(Client::close);
         }
     }
 }

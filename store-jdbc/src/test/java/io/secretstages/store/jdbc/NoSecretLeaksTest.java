@@ -3,27 +3,20 @@ package io.secretstages.store.jdbc;
 import io.secretstages.CacheSettings;
 import io.secretstages.SecretValue;
 import io.secretstages.SecretVersion;
-import io.secretstages.StageException;
 import io.secretstages.StageManager;
 import io.secretstages.Stages;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,58 +27,41 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class NoSecretLeaksTest {
     private final String canary = "CANARY:" + UUID.randomUUID();
-    private final List<String> texts = new ArrayList<>();
+    private final LeakSearch leaks = new LeakSearch();
 
     private List<String> forms() {
-        byte[] bytes = canary.getBytes(StandardCharsets.UTF_8);
-        return List.of(canary, HexFormat.of().formatHex(bytes), HexFormat.of().withUpperCase().formatHex(bytes),
-                Base64.getEncoder().encodeToString(bytes), Arrays.toString(bytes));
-    }
-
-    private void keep(Object o) {
-        texts.add(String.valueOf(o));
-    }
-
-    private void keep(Throwable t) {
-        StringWriter w = new StringWriter();
-        t.printStackTrace(new PrintWriter(w));
-        texts.add(w.toString());
-        texts.add(t.toString());
+        List<String> forms = new ArrayList<>(List.of(canary));
+        forms.addAll(LeakSearch.encodings(canary.getBytes(StandardCharsets.UTF_8)));
+        return forms;
     }
 
     private void everything(StageManager m, String p) {
         SecretValue text = SecretValue.ofString(canary);
         SecretValue binary = SecretValue.ofBinary(canary.getBytes(StandardCharsets.UTF_8));
         List<Runnable> calls = List.of(
-                () -> keep(m.createSecret(p, "s", text)),
-                () -> keep(m.putVersion(p, "s", binary)),
-                () -> keep(m.putVersion(p, "s", text, Set.of("blue", Stages.SYSCURRENT))),
-                () -> keep(m.getVersion(p, "s", "latest")),
-                () -> keep(m.getVersion(p, "s", "v2")),
-                () -> keep(m.getVersionByStage(p, "s", "blue")),
-                () -> keep(m.listVersions(p, "s")),
-                () -> keep(m.getStage(p, "s", Stages.SYSCURRENT)),
-                () -> keep(m.updateStage(p, "s", "green", "v1")),
-                () -> keep(m.updateStage(p, "s", Stages.SYSCURRENT, "v2", Optional.of("v3"))),
-                () -> keep(m.updateStage(p, "s", Stages.SYSCURRENT, "v1", Optional.of("v1"))),
+                () -> leaks.keep(m.createSecret(p, "s", text)),
+                () -> leaks.keep(m.putVersion(p, "s", binary)),
+                () -> leaks.keep(m.putVersion(p, "s", text, Set.of("blue", Stages.SYSCURRENT))),
+                () -> leaks.keep(m.getVersion(p, "s", "latest")),
+                () -> leaks.keep(m.getVersion(p, "s", "v2")),
+                () -> leaks.keep(m.getVersionByStage(p, "s", "blue")),
+                () -> leaks.keep(m.listVersions(p, "s")),
+                () -> leaks.keep(m.getStage(p, "s", Stages.SYSCURRENT)),
+                () -> leaks.keep(m.updateStage(p, "s", "green", "v1")),
+                () -> leaks.keep(m.updateStage(p, "s", Stages.SYSCURRENT, "v2", Optional.of("v3"))),
+                () -> leaks.keep(m.updateStage(p, "s", Stages.SYSCURRENT, "v1", Optional.of("v1"))),
                 () -> m.deleteStage(p, "s", "green"),
-                () -> keep(m.listStages(p, "s")),
-                () -> keep(m.createSecret(p, "s", text)),
-                () -> keep(m.putVersion(p, "s", SecretValue.ofString(canary + "x".repeat(40_000)))),
-                () -> keep(m.putVersion(p, "s", SecretValue.ofString(canary + "\ud800"))),
-                () -> keep(m.putVersion(p, "s", text, Set.of(Stages.SYSPREVIOUS))),
-                () -> keep(m.putVersion(p, canary, text)),
-                () -> keep(m.getStage(p, "s", canary)),
+                () -> leaks.keep(m.listStages(p, "s")),
+                () -> leaks.keep(m.createSecret(p, "s", text)),
+                () -> leaks.keep(m.putVersion(p, "s", SecretValue.ofString(canary + "x".repeat(40_000)))),
+                () -> leaks.keep(m.putVersion(p, "s", SecretValue.ofString(canary + "\ud800"))),
+                () -> leaks.keep(m.putVersion(p, "s", text, Set.of(Stages.SYSPREVIOUS))),
+                () -> leaks.keep(m.putVersion(p, canary, text)),
+                () -> leaks.keep(m.getStage(p, "s", canary)),
                 () -> m.deleteSecret(p, "s"));
-        for (Runnable call : calls) {
-            try {
-                call.run();
-            } catch (StageException e) {
-                keep(e);
-            }
-        }
-        keep(text);
-        keep(binary);
+        calls.forEach(leaks::attempt);
+        leaks.keep(text);
+        leaks.keep(binary);
     }
 
     @Test
@@ -115,17 +91,13 @@ class NoSecretLeaksTest {
                 }
             }
         }
-        texts.addAll(CapturingLogProvider.lines());
+        leaks.keepLogLines();
         assertTrue(CapturingLogProvider.lines().stream().anyMatch(l -> l.startsWith("INFO io.secretstages.StageManager")),
                 "changes were logged");
-        assertTrue(texts.stream().anyMatch(t -> t.contains("STORE_FAILURE") && t.contains("injected")),
+        assertTrue(leaks.texts().stream().anyMatch(t -> t.contains("STORE_FAILURE") && t.contains("injected")),
                 "store failures were exercised and kept with their causes");
-        for (String t : texts) {
-            for (String form : forms()) {
-                assertFalse(t.contains(form), () -> "a secret value leaked: " + t);
-            }
-        }
+        leaks.assertNoneContains(forms(), "a secret value");
         System.out.printf("no-leak check: %d texts (%d log lines) searched for %d encodings of the value%n",
-                texts.size(), CapturingLogProvider.lines().size(), forms().size());
+                leaks.texts().size(), CapturingLogProvider.lines().size(), forms().size());
     }
 }

@@ -1,12 +1,9 @@
 package io.secretstages.store.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.secretstages.StageManager;
+import io.secretstages.tck.SharedStorageNodes;
 import io.secretstages.tck.Soak;
 import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -17,21 +14,14 @@ class PostgresSoakTest {
     void millionOperationsFromEightThreadsOnFourNodesOverAThousandSecrets() throws Exception {
         long ops = Long.getLong("secretstages.soak.ops", 0);
         assumeTrue(ops > 0, "soak runs with -Psoak");
-        List<HikariDataSource> pools = new ArrayList<>();
-        List<StageManager> nodes = new ArrayList<>();
-        try {
-            for (int i = 0; i < 4; i++) {
-                HikariDataSource pool = TestDatabases.postgresPool(2, true);
-                pools.add(pool);
-                nodes.add(StageManager.builder()
-                        .repository(JdbcStageRepository.builder(pool).initializeSchema(true).build()).build());
-            }
-            Soak.Report r = new Soak(nodes, "soak-" + System.nanoTime(), 1_000).run(8, ops, System.nanoTime());
+        try (SharedStorageNodes<HikariDataSource> nodes = SharedStorageNodes.start(4,
+                i -> TestDatabases.postgresPool(2, true),
+                pool -> JdbcStageRepository.builder(pool).initializeSchema(true).build())) {
+            Soak.Report r = new Soak(nodes.managers(), "soak-" + System.nanoTime(), 1_000)
+                    .run(8, ops, System.nanoTime());
             assertEquals(ops / 8 * 8, r.operations());
             System.out.printf("soak on PostgreSQL, 4 nodes: %,d operations, %,.0f ops/s, %,d checks, %d ms%n",
                     r.operations(), r.opsPerSecond(), r.checks(), r.elapsedMillis());
-        } finally {
-            pools.forEach(HikariDataSource::close);
         }
     }
 }

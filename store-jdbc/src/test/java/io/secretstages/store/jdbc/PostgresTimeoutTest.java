@@ -8,6 +8,7 @@ import io.secretstages.StageException;
 import io.secretstages.StageManager;
 import io.secretstages.VersionMetadata;
 import io.secretstages.spi.StoreException;
+import io.secretstages.tck.UntilAnswered;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,17 +86,7 @@ class PostgresTimeoutTest {
     }
 
     private static <T> T eventually(Supplier<T> call) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            try {
-                return call.get();
-            } catch (StageException e) {
-                if (e.code() != ErrorCode.STORE_FAILURE || System.nanoTime() > deadline) {
-                    throw e;
-                }
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-            }
-        }
+        return UntilAnswered.call(Duration.ofSeconds(60), call);
     }
 
     @Test

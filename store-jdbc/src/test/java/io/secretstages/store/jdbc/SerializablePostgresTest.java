@@ -2,9 +2,9 @@ package io.secretstages.store.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.secretstages.StageManager;
 import io.secretstages.tck.ConcurrencyFuzz;
 import io.secretstages.tck.MultiNodeRaces;
+import io.secretstages.tck.SharedStorageNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,8 +12,6 @@ import org.junit.jupiter.api.Test;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,41 +25,39 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SerializablePostgresTest {
     private static final int NODES = 4;
-    private static final List<HikariDataSource> POOLS = new ArrayList<>();
-    private static final List<StageManager> MANAGERS = new ArrayList<>();
+    private static SharedStorageNodes<HikariDataSource> nodes;
 
     @BeforeAll
     static void startNodes() {
-        for (int i = 0; i < NODES; i++) {
-            HikariConfig config = new HikariConfig();
-            config.setJdbcUrl(TestDatabases.postgres().getJdbcUrl("postgres", "postgres"));
-            config.setMaximumPoolSize(3);
-            config.setAutoCommit(i % 2 == 0);
-            config.setTransactionIsolation("TRANSACTION_SERIALIZABLE");
-            config.setPoolName("pg-serializable-" + i);
-            HikariDataSource pool = new HikariDataSource(config);
-            POOLS.add(pool);
-            MANAGERS.add(StageManager.builder()
-                    .repository(JdbcStageRepository.builder(pool).initializeSchema(true).build())
-                    .build());
-        }
+        nodes = SharedStorageNodes.start(NODES, SerializablePostgresTest::serializablePool,
+                pool -> JdbcStageRepository.builder(pool).initializeSchema(true).build());
     }
 
     @AfterAll
-    static void stopNodes() {
-        POOLS.forEach(HikariDataSource::close);
+    static void stopNodes() throws Exception {
+        nodes.close();
+    }
+
+    private static HikariDataSource serializablePool(int node) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(TestDatabases.postgres().getJdbcUrl("postgres", "postgres"));
+        config.setMaximumPoolSize(3);
+        config.setAutoCommit(node % 2 == 0);
+        config.setTransactionIsolation("TRANSACTION_SERIALIZABLE");
+        config.setPoolName("pg-serializable-" + node);
+        return new HikariDataSource(config);
     }
 
     @Test
     void fourNodesAtSerializable_serializationFailuresAreLostRaces_exactCountsAndInvariants() throws Exception {
-        try (Connection c = POOLS.get(0).getConnection(); Statement s = c.createStatement();
+        try (Connection c = nodes.connection(0).getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SHOW transaction_isolation")) {
             rs.next();
             assertEquals("serializable", rs.getString(1));
         }
         long before = serializationFailures();
         String project = "serializable-" + System.nanoTime();
-        ConcurrencyFuzz.Report r = MultiNodeRaces.fuzz(MANAGERS, project, 2, 500);
+        ConcurrencyFuzz.Report r = MultiNodeRaces.fuzz(nodes.managers(), project, 2, 500);
         long failures = serializationFailures() - before;
         assertTrue(failures > 0, "the fuzz met no serialization failure: it proved nothing");
         System.out.printf("PostgreSQL at SERIALIZABLE, %d nodes x 2 threads: %s; %d serialization failures (40001/40P01)"

@@ -123,6 +123,18 @@ public final class TestDatabases {
     }
 
     /**
+     * @param name a database name
+     * @return a pool over the named H2 in-memory database holding the library's schema, its value column grown by
+     *         {@link #H2_GROW_VALUE_COLUMN} (as an upgraded database has it) so that envelopes fit
+     */
+    public static DataSource h2ForEnvelopes(String name) {
+        DataSource db = h2(name);
+        JdbcStageRepository.builder(db).initializeSchema(true).build();
+        execute(db, H2_GROW_VALUE_COLUMN);
+        return db;
+    }
+
+    /**
      * Runs one statement (test set-up, such as {@link #H2_GROW_VALUE_COLUMN}) and commits it.
      *
      * @param db the database

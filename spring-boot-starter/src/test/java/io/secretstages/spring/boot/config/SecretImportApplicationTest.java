@@ -6,8 +6,6 @@ import io.secretstages.StageManager;
 import io.secretstages.micrometer.MicrometerCallObserver;
 import io.secretstages.spring.boot.config.app.DbCredentials;
 import io.secretstages.spring.boot.config.app.ImportingApplication;
-import io.secretstages.store.jdbc.JdbcStageRepository;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -54,11 +52,7 @@ class SecretImportApplicationTest {
     /** The secrets exist before the application starts, as they would in a shared database. */
     @BeforeAll
     static void seed() {
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL(URL);
-        ds.setUser("sa"); // Spring Boot's default user for an embedded H2
-        StageManager admin = StageManager.builder()
-                .repository(JdbcStageRepository.builder(ds).initializeSchema(true).build()).build();
+        StageManager admin = AppDatabase.admin(URL);
         admin.createSecret("shop", "db-credentials",
                 SecretValue.ofString("{\"db\": {\"user\": \"app\", \"password\": \"pw-1\"}}"));
         admin.createSecret("shop", "api-key", SecretValue.ofString("key-live"));

@@ -3,8 +3,6 @@ package io.secretstages.spring.boot.config;
 import io.secretstages.SecretValue;
 import io.secretstages.StageManager;
 import io.secretstages.spring.boot.config.app.ImportingApplication;
-import io.secretstages.store.jdbc.JdbcStageRepository;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.WebApplicationType;
@@ -29,11 +27,7 @@ class SecretImportFailureTest {
 
     @BeforeAll
     static void seed() {
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL(URL);
-        ds.setUser("sa"); // Spring Boot's default user for an embedded H2
-        StageManager admin = StageManager.builder()
-                .repository(JdbcStageRepository.builder(ds).initializeSchema(true).build()).build();
+        StageManager admin = AppDatabase.admin(URL);
         admin.createSecret("shop", "plain", SecretValue.ofString("{not json"));
         admin.createSecret("shop", "nested", SecretValue.ofString(
                 "{\"a\": {\"b\": \"1\", \"c\": [\"x\", \"y\"]}, \"n\": 5, \"t\": true}"));
