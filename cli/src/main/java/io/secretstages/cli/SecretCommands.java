@@ -48,8 +48,10 @@ final class SecretCommands {
         }
     }
 
-    /** Prints one secret's metadata. */
+    /** A command on one secret (its name the first parameter) that prints the secret's metadata. */
     abstract static class SecretSub extends Stagectl.Sub {
+        @Parameters(index = "0", paramLabel = "SECRET") String secret;
+
         void printSecret(SecretMetadata m) {
             if (root.json) {
                 out().println("{\"secret\":" + Json.secret(m) + "}");
@@ -61,8 +63,6 @@ final class SecretCommands {
 
     @Command(name = "describe-secret", description = "Show a secret's state, create time and deletion time.")
     static final class DescribeSecret extends SecretSub {
-        @Parameters(index = "0", paramLabel = "SECRET") String secret;
-
         @Override
         public Integer call() {
             printSecret(manager().getSecret(root.project, secret));
@@ -92,7 +92,6 @@ final class SecretCommands {
 
     @Command(name = "schedule-deletion", description = "Schedule a secret's deletion after a 7-30 day recovery window.")
     static final class ScheduleDeletion extends SecretSub {
-        @Parameters(index = "0", paramLabel = "SECRET") String secret;
         @Option(names = "--recovery-days", defaultValue = "30", description = "7-30 days (default: ${DEFAULT-VALUE})")
         int days;
 
@@ -105,8 +104,6 @@ final class SecretCommands {
 
     @Command(name = "restore-secret", description = "Cancel a secret's scheduled deletion.")
     static final class RestoreSecret extends SecretSub {
-        @Parameters(index = "0", paramLabel = "SECRET") String secret;
-
         @Override
         public Integer call() {
             printSecret(manager().restoreSecret(root.project, secret));

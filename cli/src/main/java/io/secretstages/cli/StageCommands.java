@@ -14,11 +14,14 @@ final class StageCommands {
     private StageCommands() {
     }
 
-    @Command(name = "get-stage", description = "Show which version holds a stage.")
-    static final class GetStage extends Stagectl.Sub {
+    /** A command on one stage of one secret: the secret's name, then the stage's. */
+    abstract static class StageSub extends Stagectl.Sub {
         @Parameters(index = "0", paramLabel = "SECRET") String secret;
         @Parameters(index = "1", paramLabel = "STAGE") String stage;
+    }
 
+    @Command(name = "get-stage", description = "Show which version holds a stage.")
+    static final class GetStage extends StageSub {
         @Override
         public Integer call() {
             printStage(manager().getStage(root.project, secret, stage));
@@ -27,9 +30,7 @@ final class StageCommands {
     }
 
     @Command(name = "update-stage", description = "Attach a stage to a version (guarded with --expect or --expect-none).")
-    static final class UpdateStage extends Stagectl.Sub {
-        @Parameters(index = "0", paramLabel = "SECRET") String secret;
-        @Parameters(index = "1", paramLabel = "STAGE") String stage;
+    static final class UpdateStage extends StageSub {
         @Parameters(index = "2", paramLabel = "VERSION") String version;
         @Option(names = "--expect", description = "apply only if this version holds the stage now") String expect;
         @Option(names = "--expect-none", description = "apply only if no version holds the stage now") boolean expectNone;
@@ -51,10 +52,7 @@ final class StageCommands {
     }
 
     @Command(name = "delete-stage", description = "Detach a custom stage.")
-    static final class DeleteStage extends Stagectl.Sub {
-        @Parameters(index = "0", paramLabel = "SECRET") String secret;
-        @Parameters(index = "1", paramLabel = "STAGE") String stage;
-
+    static final class DeleteStage extends StageSub {
         @Override
         public Integer call() {
             manager().deleteStage(root.project, secret, stage);
