@@ -1,10 +1,7 @@
 package io.secretstages.cli;
 
 import io.secretstages.ErrorCode;
-import io.secretstages.SecretMetadata;
-import io.secretstages.SecretPage;
 import io.secretstages.SecretValue;
-import io.secretstages.SecretVersion;
 import io.secretstages.Stage;
 import io.secretstages.StageException;
 import io.secretstages.StageManager;
@@ -13,14 +10,11 @@ import io.secretstages.spi.StageRepository;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 
@@ -39,11 +33,12 @@ import java.util.concurrent.Callable;
 @Command(name = "stagectl", mixinStandardHelpOptions = true, version = "stagectl 0.1.0",
         description = "Secret versions and their stages (SYSCURRENT, SYSPREVIOUS, custom) over a JDBC database or an"
                 + " etcd cluster.",
-        subcommands = {Stagectl.InitSchema.class, Stagectl.CreateSecret.class, Stagectl.PutVersion.class,
-                Stagectl.GetVersion.class, Stagectl.ListVersions.class, Stagectl.GetStage.class,
-                Stagectl.UpdateStage.class, Stagectl.DeleteStage.class, Stagectl.ListStages.class,
-                Stagectl.DeleteSecret.class, Stagectl.DescribeSecret.class, Stagectl.ListSecrets.class,
-                Stagectl.ScheduleDeletion.class, Stagectl.RestoreSecret.class, Stagectl.PurgeExpired.class, Serve.class,
+        subcommands = {SecretCommands.InitSchema.class, VersionCommands.CreateSecret.class,
+                VersionCommands.PutVersion.class, VersionCommands.GetVersion.class, VersionCommands.ListVersions.class,
+                StageCommands.GetStage.class, StageCommands.UpdateStage.class, StageCommands.DeleteStage.class,
+                StageCommands.ListStages.class, SecretCommands.DeleteSecret.class, SecretCommands.DescribeSecret.class,
+                SecretCommands.ListSecrets.class, SecretCommands.ScheduleDeletion.class,
+                SecretCommands.RestoreSecret.class, SecretCommands.PurgeExpired.class, Serve.class,
                 RewrapCommand.class})
 public final class Stagectl {
     /** The database when {@code --jdbc-url} is not given: the demo's SQLite file (the one place that names it). */
@@ -291,245 +286,6 @@ public final class Stagectl {
 
         SecretValue value() {
             return source.read(binary, allowEmpty, System.in);
-        }
-    }
-
-    @Command(name = "init-schema", description = "Create the tables if they do not exist.")
-    static final class InitSchema extends Sub {
-        @Override
-        public Integer call() {
-            root.manager(true);
-            done(root.etcd != null ? "etcd needs no schema: " + root.storeName() + " is ready"
-                    : "schema ready on " + root.storeName());
-            return 0;
-        }
-    }
-
-    @Command(name = "create-secret", description = "Create a secret; its v1 holds SYSCURRENT.")
-    static final class CreateSecret extends WithValue {
-        @Parameters(index = "0", paramLabel = "SECRET") String secret;
-
-        @Override
-        public Integer call() {
-            SecretValue value = value();
-            printMetadata(manager().createSecret(root.project, secret, value).metadata());
-            return 0;
-        }
-    }
-
-    @Command(name = "put-version", description = "Add a version (SYSCURRENT moves to it unless --stage is given).")
-    static final class PutVersion extends WithValue {
-        @Parameters(index = "0", paramLabel = "SECRET") String secret;
-        @Option(names = "--stage", description = "a stage for the new version (repeatable)") List<String> stages;
-
-        @Override
-        public Integer call() {
-            SecretValue value = value();
-            StageManager m = manager();
-            SecretVersion v = stages == null ? m.putVersion(root.project, secret, value)
-                    : m.putVersion(root.project, secret, value, new LinkedHashSet<>(stages));
-            printMetadata(v.metadata());
-            return 0;
-        }
-    }
-
-    @Command(name = "get-version", description = "Show a version (by id, 'latest', or --stage); the value only with --show-value.")
-    static final class GetVersion extends Sub {
-        @Parameters(index = "0", paramLabel = "SECRET") String secret;
-        @Parameters(index = "1", paramLabel = "VERSION", defaultValue = "latest") String version;
-        @Option(names = "--stage", description = "the version holding this stage instead") String stage;
-        @Option(names = "--show-value", description = "print the secret value") boolean showValue;
-
-        @Override
-        public Integer call() {
-            StageManager m = manager();
-            SecretVersion v = stage != null ? m.getVersionByStage(root.project, secret, stage)
-                    : m.getVersion(root.project, secret, version);
-            if (root.json) {
-                StringBuilder sb = new StringBuilder("{\"version\":{\"version_metadata\":")
-                        .append(Json.versionMetadata(v.metadata()));
-                if (showValue) {
-                    v.value().string().ifPresent(s -> sb.append(",\"secret_string\":").append(Json.string(s)));
-                    v.value().binary().ifPresent(b -> sb.append(",\"secret_binary\":")
-                            .append(Json.string(Base64.getEncoder().encodeToString(b))));
-                }
-                out().println(sb.append("}}"));
-            } else {
-                versionTable(List.of(v.metadata()));
-                if (showValue) {
-                    out().println(v.value().string()
-                            .orElseGet(() -> "base64:" + Base64.getEncoder().encodeToString(v.value().binary().orElseThrow())));
-                }
-            }
-            return 0;
-        }
-    }
-
-    @Command(name = "list-versions", description = "List a secret's versions (no values).")
-    static final class ListVersions extends Sub {
-        @Parameters(index = "0", paramLabel = "SECRET") String secret;
-
-        @Override
-        public Integer call() {
-            printList("version_metadatas", manager().listVersions(root.project, secret), Json::versionMetadata, "",
-                    this::versionTable);
-            return 0;
-        }
-    }
-
-    @Command(name = "get-stage", description = "Show which version holds a stage.")
-    static final class GetStage extends Sub {
-        @Parameters(index = "0", paramLabel = "SECRET") String secret;
-        @Parameters(index = "1", paramLabel = "STAGE") String stage;
-
-        @Override
-        public Integer call() {
-            printStage(manager().getStage(root.project, secret, stage));
-            return 0;
-        }
-    }
-
-    @Command(name = "update-stage", description = "Attach a stage to a version (guarded with --expect or --expect-none).")
-    static final class UpdateStage extends Sub {
-        @Parameters(index = "0", paramLabel = "SECRET") String secret;
-        @Parameters(index = "1", paramLabel = "STAGE") String stage;
-        @Parameters(index = "2", paramLabel = "VERSION") String version;
-        @Option(names = "--expect", description = "apply only if this version holds the stage now") String expect;
-        @Option(names = "--expect-none", description = "apply only if no version holds the stage now") boolean expectNone;
-
-        @Override
-        public Integer call() {
-            StageManager m = manager();
-            Stage s;
-            if (expect != null && expectNone) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--expect and --expect-none exclude each other");
-            } else if (expect != null || expectNone) {
-                s = m.updateStage(root.project, secret, stage, version, Optional.ofNullable(expect));
-            } else {
-                s = m.updateStage(root.project, secret, stage, version);
-            }
-            printStage(s);
-            return 0;
-        }
-    }
-
-    @Command(name = "delete-stage", description = "Detach a custom stage.")
-    static final class DeleteStage extends Sub {
-        @Parameters(index = "0", paramLabel = "SECRET") String secret;
-        @Parameters(index = "1", paramLabel = "STAGE") String stage;
-
-        @Override
-        public Integer call() {
-            manager().deleteStage(root.project, secret, stage);
-            done("deleted stage " + stage);
-            return 0;
-        }
-    }
-
-    @Command(name = "list-stages", description = "List a secret's stages.")
-    static final class ListStages extends Sub {
-        @Parameters(index = "0", paramLabel = "SECRET") String secret;
-
-        @Override
-        public Integer call() {
-            printList("stages", manager().listStages(root.project, secret), Json::stage, "", this::stageTable);
-            return 0;
-        }
-    }
-
-    @Command(name = "delete-secret", description = "Delete a secret with all its versions and stages.")
-    static final class DeleteSecret extends Sub {
-        @Parameters(index = "0", paramLabel = "SECRET") String secret;
-
-        @Override
-        public Integer call() {
-            manager().deleteSecret(root.project, secret);
-            done("deleted secret " + secret);
-            return 0;
-        }
-    }
-
-    static void secretTable(PrintWriter out, List<SecretMetadata> secrets) {
-        out.printf("%-24s %-17s %-16s %s%n", "SECRET", "STATE", "CREATED (ms)", "DELETION (ms)");
-        for (SecretMetadata m : secrets) {
-            out.printf("%-24s %-17s %-16d %s%n", m.name(), m.state(), m.createTime().toEpochMilli(),
-                    m.deletionTime().map(t -> Long.toString(t.toEpochMilli())).orElse("-"));
-        }
-    }
-
-    /** Prints one secret's metadata. */
-    abstract static class SecretSub extends Sub {
-        void printSecret(SecretMetadata m) {
-            if (root.json) {
-                out().println("{\"secret\":" + Json.secret(m) + "}");
-            } else {
-                secretTable(out(), List.of(m));
-            }
-        }
-    }
-
-    @Command(name = "describe-secret", description = "Show a secret's state, create time and deletion time.")
-    static final class DescribeSecret extends SecretSub {
-        @Parameters(index = "0", paramLabel = "SECRET") String secret;
-
-        @Override
-        public Integer call() {
-            printSecret(manager().getSecret(root.project, secret));
-            return 0;
-        }
-    }
-
-    @Command(name = "list-secrets", description = "List the project's secrets by name, one page at a time.")
-    static final class ListSecrets extends Sub {
-        @Option(names = "--marker", description = "start after this secret name (the next_marker of a page)")
-        String marker;
-        @Option(names = "--limit", defaultValue = "50", description = "1-1000 secrets per page (default: ${DEFAULT-VALUE})")
-        int limit;
-
-        @Override
-        public Integer call() {
-            SecretPage page = manager().listSecrets(root.project, marker, limit);
-            printList("secrets", page.secrets(), Json::secret, ",\"page_info\":{\"next_marker\":"
-                    + page.nextMarker().map(Json::string).orElse("null") + ",\"current_count\":"
-                    + page.secrets().size() + "}", secrets -> {
-                        secretTable(out(), secrets);
-                        page.nextMarker().ifPresent(m -> out().println("more: --marker " + m));
-                    });
-            return 0;
-        }
-    }
-
-    @Command(name = "schedule-deletion", description = "Schedule a secret's deletion after a 7-30 day recovery window.")
-    static final class ScheduleDeletion extends SecretSub {
-        @Parameters(index = "0", paramLabel = "SECRET") String secret;
-        @Option(names = "--recovery-days", defaultValue = "30", description = "7-30 days (default: ${DEFAULT-VALUE})")
-        int days;
-
-        @Override
-        public Integer call() {
-            printSecret(manager().scheduleDeletion(root.project, secret, days));
-            return 0;
-        }
-    }
-
-    @Command(name = "restore-secret", description = "Cancel a secret's scheduled deletion.")
-    static final class RestoreSecret extends SecretSub {
-        @Parameters(index = "0", paramLabel = "SECRET") String secret;
-
-        @Override
-        public Integer call() {
-            printSecret(manager().restoreSecret(root.project, secret));
-            return 0;
-        }
-    }
-
-    @Command(name = "purge-expired", description = "Remove every secret (all projects) whose deletion time has passed.")
-    static final class PurgeExpired extends Sub {
-        @Override
-        public Integer call() {
-            int n = manager().purgeExpired();
-            out().println(root.json ? "{\"purged\":" + n + "}" : "purged " + n + " secret(s)");
-            return 0;
         }
     }
 }
