@@ -95,12 +95,19 @@ class RewrapAllProjectsTest {
         return written;
     }
 
-    /** Reads every version of every secret of every project with {@code m} and compares it with what was written. */
-    private static void assertEverythingReadable(StageManager m, int secrets, Map<String, SecretValue> written) {
+    /**
+     * Reads every version of every secret of every project with {@code m} and compares it with what was written.
+     *
+     * @param evicting whether writers may have pushed versions past the version limit (then fewer are listed)
+     */
+    private static void assertEverythingReadable(StageManager m, int secrets, Map<String, SecretValue> written,
+                                                 boolean evicting) {
         int versions = 0;
         for (String p : PROJECTS) {
             for (int i = 0; i < secrets; i++) {
-                for (VersionMetadata v : m.listVersions(p, name(i))) {
+                List<VersionMetadata> listed = m.listVersions(p, name(i));
+                assertTrue(listed.size() >= 2, p + "/" + name(i) + " keeps its versions");
+                for (VersionMetadata v : listed) {
                     SecretVersion read = m.getVersion(p, name(i), v.id());
                     String where = p + "/" + name(i) + "/" + v.id();
                     assertEquals(written.get(where), read.value(), where);
@@ -108,7 +115,9 @@ class RewrapAllProjectsTest {
                 }
             }
         }
-        assertEquals(written.size(), versions, "every version written is there");
+        if (!evicting) {
+            assertEquals(written.size(), versions, "every version written is there");
+        }
     }
 
     /** Asserts that every stored envelope, in every project the store lists, records the keyset's primary. */
@@ -128,7 +137,7 @@ class RewrapAllProjectsTest {
     @ValueSource(strings = {"memory", "h2"})
     void rewrapAllUnderConcurrentWritersReachesEveryProjectLosesNothingAndTheOldKeyCanGo(String kind)
             throws Exception {
-        int secrets = TestValues.soak() ? 100 : kind.equals("memory") ? 12 : 6;
+        int secrets = TestValues.soak() ? 100 : 12;
         StageRepository plain = kind.equals("memory") ? new InMemoryStageRepository() : h2Store(freshH2());
         KeysetHandle old = KeyEncryptionKeys.generate();
         Map<String, SecretValue> written = populate(manager(TestKeys.encrypted(plain, old)), secrets);
@@ -189,7 +198,7 @@ class RewrapAllProjectsTest {
         StageManager newKeyOnly = manager(TestKeys.encrypted(plain,
                 KeyEncryptionKeys.retire(rotated, old.getPrimary().getId())));
         newKeyOnly.restoreSecret(PROJECTS.get(2), name(0));
-        assertEverythingReadable(newKeyOnly, secrets, written);
+        assertEverythingReadable(newKeyOnly, secrets, written, true);
         assertAllWrappedBy(plain, rotated);
         puts.forEach((ps, n) -> {
             String[] parts = ps.split("/");
@@ -248,7 +257,7 @@ class RewrapAllProjectsTest {
                 StageManager newKeyOnly = manager(TestKeys.encrypted(h2Store(clean),
                         KeyEncryptionKeys.retire(rotated, old.getPrimary().getId())));
                 newKeyOnly.restoreSecret(PROJECTS.get(2), name(0));
-                assertEverythingReadable(newKeyOnly, secrets, written);
+                assertEverythingReadable(newKeyOnly, secrets, written, false);
             }
         }
         assertTrue(interrupted >= 6, "most faults interrupt the re-wrap: " + interrupted);
