@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 /**
  * The smallest obviously correct store, for core's own tests: one lock, one map of snapshots and one of values,
@@ -128,6 +129,16 @@ final class MapStore implements StageRepository {
                 .limit(limit)
                 .forEach(s -> out.add(s.record()));
         return out;
+    }
+
+    @Override
+    public synchronized List<String> listProjects(String afterProjectId, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        }
+        return snapshots.keySet().stream().map(SecretKey::projectId)
+                .filter(p -> afterProjectId == null || p.compareTo(afterProjectId) > 0)
+                .distinct().sorted().limit(limit).collect(Collectors.toList());
     }
 
     @Override

@@ -184,6 +184,47 @@ class StagectlEncryptionIT {
     }
 
     @Test
+    void rewrapAllProjectsLetsTheOldKeyBeRetiredInEveryProject() throws Exception {
+        ok("create-secret", "a", url, keyOption(), "-p", "team-one", "--value", CANARY + "-1a");
+        ok("put-version", "a", url, keyOption(), "-p", "team-one", "--value", CANARY + "-1a2");
+        ok("create-secret", "b", url, keyOption(), "-p", "team-two", "--value", CANARY + "-2b");
+        ok("create-secret", "c", url, keyOption(), "-p", "team-two", "--value", CANARY + "-2c");
+        int oldId = keyset.getPrimary().getId();
+        KeysetHandle rotated = KeyEncryptionKeys.rotate(keyset);
+        Path rotatedFile = dir.resolve("rotated.json");
+        KeysetFiles.writeCleartext(rotated, rotatedFile);
+        String rotatedOption = "--keyset=" + rotatedFile;
+
+        Result mixed = run(null, "rewrap", url, rotatedOption, "--all-projects", "-p", "team-one");
+        assertEquals(Stagectl.USAGE, mixed.exit(), mixed.toString());
+        assertTrue(mixed.err().contains("--all-projects re-wraps every project: drop --project"), mixed.err());
+        Result stray = run(null, "rewrap", url, rotatedOption, "--from-project", "team-one");
+        assertEquals(Stagectl.USAGE, stray.exit(), stray.toString());
+        assertTrue(stray.err().contains("add --all-projects"), stray.err());
+
+        Result text = ok("rewrap", url, rotatedOption, "--all-projects");
+        assertTrue(text.out().contains("team-one/a: 1 secret(s), 2 re-wrapped, 0 already current"), text.out());
+        assertTrue(text.out().contains("team-two/c: 3 secret(s), 4 re-wrapped, 0 already current"), text.out());
+        assertTrue(text.out().contains("done: 3 secret(s) in 2 project(s), 4 re-wrapped, 0 already current"),
+                text.out());
+        Result resumed = ok("rewrap", url, rotatedOption, "--all-projects", "--from-project", "team-two",
+                "--after", "b", "--json");
+        assertEquals("{\"secrets\":1,\"rewrapped\":0,\"already_current\":1,\"projects\":1}",
+                resumed.out().strip(), "resumed after team-two/b: only c, already under the new primary");
+
+        Path retiredFile = dir.resolve("retired.json");
+        KeysetFiles.writeCleartext(KeyEncryptionKeys.retire(rotated, oldId), retiredFile);
+        String newKeyOnly = "--keyset=" + retiredFile;
+        for (String[] v : List.of(new String[]{"team-one", "a", "v1", "-1a"},
+                new String[]{"team-one", "a", "v2", "-1a2"}, new String[]{"team-two", "b", "v1", "-2b"},
+                new String[]{"team-two", "c", "v1", "-2c"})) {
+            assertTrue(ok("get-version", v[1], v[2], url, "-p", v[0], newKeyOnly, "--show-value").out()
+                    .contains(CANARY + v[3]), () -> String.join("/", v) + " readable with the new key only");
+        }
+        assertNoKeyMaterialPrinted();
+    }
+
+    @Test
     @Timeout(180)
     void serveWithTheKeyset_theSdkReadsBack_andTheDatabaseHoldsNoPlaintext() throws Exception {
         Path credentials = dir.resolve("credentials");

@@ -153,6 +153,28 @@ public interface StageRepository {
     List<SecretRecord> listSecrets(String projectId, String afterName, Instant activeAt, int limit);
 
     /**
+     * Lists the ids of the projects that hold at least one secret (one pending deletion counts, whatever its
+     * deletion time), in ascending {@link String#compareTo} order (for the ids R1 allows, the byte order), each once:
+     * what a tool that visits every project (a re-wrap of every data key, E4) pages through. The manager never calls
+     * it.
+     *
+     * <p><b>Atomicity.</b> Each page is read at once or in steps, not necessarily as one snapshot: a project that
+     * holds a secret throughout the call is listed (if it falls in the page); a project that holds none throughout
+     * the call is not; a project that gains its first secret or loses its last one during the call may or may not
+     * be. Paging by passing the last id of a page as the next {@code afterProjectId} therefore lists every project
+     * that holds a secret throughout the paging exactly once, in order, with no gap and no repeat.
+     *
+     * @param afterProjectId only ids strictly after this one ({@link String#compareTo}), or null to start at the
+     *                       first; a project id by R1's syntax that need not exist (a position, not a reference):
+     *                       the caller checks its syntax, as for every argument
+     * @param limit the most ids to return, at least 1
+     * @return up to {@code limit} ids, ascending; fewer than {@code limit} only if no further project was found
+     * @throws IllegalArgumentException if {@code limit} is less than 1
+     * @throws StoreException if the store failed
+     */
+    List<String> listProjects(String afterProjectId, int limit);
+
+    /**
      * Finds secrets, in any project, whose deletion time is at or before {@code asOf}: those the manager's
      * {@code purgeExpired} deletes. In any order; a store may keep its own index for it (written in the same
      * atomic step as the change that set the deletion time).

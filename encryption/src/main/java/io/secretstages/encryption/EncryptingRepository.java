@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.regex.Pattern;
 
 /**
  * A {@link StageRepository} that encrypts values at rest (docs/rules.md E1-E5) over any other store: every new version's
@@ -40,8 +41,9 @@ import java.util.OptionalLong;
  * value (E3). Its message names the key id it needs and never a value or key.
  *
  * <p>Rotation (E4): give the repository a keyset with a new primary ({@link KeyEncryptionKeys#rotate}); new values
- * are wrapped by it and values under the older keys still open. {@link #rewrap} then re-wraps every stored data key
- * under the primary, so the old key can be removed ({@link KeyEncryptionKeys#retire}).
+ * are wrapped by it and values under the older keys still open. {@link #rewrapAll} (or {@link #rewrap}, one project)
+ * then re-wraps every stored data key under the primary, so the old key can be removed
+ * ({@link KeyEncryptionKeys#retire}).
  *
  * <p>Every write and every value read carries the secret's creation time ({@code SecretChange.result()}, the
  * snapshot given to {@code loadValue}), so sealing and opening cost no extra store read.
@@ -62,6 +64,8 @@ public final class EncryptingRepository extends ValueFilteringStore {
     /** Earlier than any deletion time: listing with it leaves no secret out. */
     private static final Instant LIST_EVERYTHING = Instant.EPOCH;
     private static final int PAGE = 100;
+    /** R1: what {@link #rewrapAll} accepts as the project to start in. */
+    private static final Pattern PROJECT_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     private final EnvelopeSealer sealer;
 
@@ -139,13 +143,14 @@ public final class EncryptingRepository extends ValueFilteringStore {
      * (docs/rules.md E4), online: each secret is rewritten in one revision-guarded write, so a concurrent writer either
      * comes first (and the secret is read again) or makes the rewrite lose its race (and it is done again); values
      * themselves are not re-encrypted. Secrets are visited in name order, pending deletion included; the listener
-     * hears of each one, and a re-wrap that failed resumes from the last secret it reported.
+     * hears of each one, and a re-wrap that failed resumes from the last secret it reported. To re-wrap every
+     * project, see {@link #rewrapAll}.
      *
      * <p>Every repository that writes to the store must already use the keyset with the new primary, or its new
      * versions stay wrapped by the old key. Re-running is safe: with a keyset, values already under the primary are
      * skipped.
      *
-     * @param projectId the project (the SPI lists no projects: call it for each)
+     * @param projectId the project
      * @param afterName resume after this secret name, or null to start at the first
      * @param listener told of progress after each secret
      * @return the counts, {@link RewrapReport#complete()} true
@@ -155,22 +160,91 @@ public final class EncryptingRepository extends ValueFilteringStore {
     public RewrapReport rewrap(String projectId, String afterName, RewrapListener listener) {
         Objects.requireNonNull(projectId, "projectId");
         Objects.requireNonNull(listener, "listener");
-        long secrets = 0;
-        long rewrapped = 0;
-        long current = 0;
+        Progress progress = new Progress();
+        progress.projectId = projectId;
+        progress.lastSecretName = afterName;
+        rewrapProject(projectId, afterName, listener, progress);
+        return progress.report(true);
+    }
+
+    /**
+     * Re-wraps the data key of every stored version in <em>every</em> project under the key-encryption key's current
+     * primary (docs/rules.md E4), online, as {@link #rewrap} does for one project: the step before an old key is
+     * removed from the keyset ({@link KeyEncryptionKeys#retire}). Projects are visited in id order
+     * ({@link StageRepository#listProjects}, every project that holds a secret, pending deletion included), and in
+     * each its secrets in name order; the listener hears of each secret, with its project and name, so that a
+     * re-wrap that failed resumes exactly where it stopped: pass the last report's
+     * {@link RewrapReport#projectId()} and {@link RewrapReport#lastSecretName()} back. A project that gains its
+     * first secret while the re-wrap runs may be missed: every writer uses the new primary by then (see
+     * {@link #rewrap}), so its values are under the new key already.
+     *
+     * @param projectId the project to start in, or null to start at the first; projects before it are not visited
+     * @param afterName resume after this secret of {@code projectId}, or null to start at its first secret
+     * @param listener told of progress after each secret; its {@link RewrapReport#projectId()} is the project of the
+     *                 secret just done
+     * @return the counts over every project visited, {@link RewrapReport#complete()} true; its project and secret
+     *         are the last done (or the starting position, if none was)
+     * @throws IllegalArgumentException if {@code projectId} is not a project id (R1), or {@code afterName} is given
+     *                                  without it
+     * @throws StoreException if the store failed, a data key did not unwrap (its key is no longer in the keyset),
+     *                        or a secret kept changing under the re-wrap
+     */
+    public RewrapReport rewrapAll(String projectId, String afterName, RewrapListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        if (projectId == null && afterName != null) {
+            throw new IllegalArgumentException("afterName needs the project it is in");
+        }
+        if (projectId != null && !PROJECT_ID.matcher(projectId).matches()) {
+            throw new IllegalArgumentException("not a project id (1-64 characters of [A-Za-z0-9_-])");
+        }
+        Progress progress = new Progress();
+        progress.projectId = projectId;
+        progress.lastSecretName = afterName;
+        if (projectId != null) {
+            rewrapProject(projectId, afterName, listener, progress);
+        }
+        String after = projectId;
+        while (true) {
+            List<String> page = store.listProjects(after, PAGE);
+            for (String project : page) {
+                rewrapProject(project, null, listener, progress);
+                after = project;
+            }
+            if (page.size() < PAGE) {
+                return progress.report(true);
+            }
+        }
+    }
+
+    /** Counts and position of a re-wrap so far. */
+    private static final class Progress {
+        long secrets;
+        long rewrapped;
+        long current;
+        String projectId;
+        String lastSecretName;
+
+        RewrapReport report(boolean complete) {
+            return new RewrapReport(projectId, secrets, rewrapped, current, lastSecretName, complete);
+        }
+    }
+
+    private void rewrapProject(String projectId, String afterName, RewrapListener listener, Progress progress) {
         String after = afterName;
         while (true) {
             List<SecretRecord> page = store.listSecrets(projectId, after, LIST_EVERYTHING, PAGE);
             for (SecretRecord record : page) {
                 long[] counts = rewrapSecret(record.key());
-                secrets++;
-                rewrapped += counts[0];
-                current += counts[1];
+                progress.secrets++;
+                progress.rewrapped += counts[0];
+                progress.current += counts[1];
                 after = record.key().secretName();
-                listener.secretDone(new RewrapReport(projectId, secrets, rewrapped, current, after, false));
+                progress.projectId = projectId;
+                progress.lastSecretName = after;
+                listener.secretDone(progress.report(false));
             }
             if (page.size() < PAGE) {
-                return new RewrapReport(projectId, secrets, rewrapped, current, after, true);
+                return;
             }
         }
     }

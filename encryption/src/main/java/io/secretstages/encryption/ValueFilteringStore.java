@@ -70,6 +70,11 @@ abstract class ValueFilteringStore implements StageRepository {
     }
 
     @Override
+    public final List<String> listProjects(String afterProjectId, int limit) {
+        return store.listProjects(afterProjectId, limit);
+    }
+
+    @Override
     public final List<SecretRecord> listDeletionsDue(Instant asOf, int limit) {
         return store.listDeletionsDue(asOf, limit);
     }

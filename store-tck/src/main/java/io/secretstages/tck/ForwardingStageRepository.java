@@ -40,7 +40,7 @@ public class ForwardingStageRepository implements StageRepository {
      * Runs before a read is forwarded; throw to fail it. Does nothing by default.
      *
      * @param method the SPI method: {@code load}, {@code loadStage}, {@code loadValue}, {@code loadVersion},
-     *               {@code listSecrets} or {@code listDeletionsDue}
+     *               {@code listSecrets}, {@code listProjects} or {@code listDeletionsDue}
      */
     protected void beforeRead(String method) {
     }
@@ -99,6 +99,12 @@ public class ForwardingStageRepository implements StageRepository {
     public List<SecretRecord> listSecrets(String projectId, String afterName, Instant activeAt, int limit) {
         beforeRead("listSecrets");
         return delegate.listSecrets(projectId, afterName, activeAt, limit);
+    }
+
+    @Override
+    public List<String> listProjects(String afterProjectId, int limit) {
+        beforeRead("listProjects");
+        return delegate.listProjects(afterProjectId, limit);
     }
 
     @Override

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.quicktheories.core.Gen;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,6 +40,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.maps;
 
 /**
  * Part of the contract kit ({@link StageRepositoryContract}, which a store's test extends): the SPI called directly (revision checks, atomic
@@ -244,6 +249,103 @@ public abstract class SpiContract extends ContractFixture {
                     .noneMatch(r -> r.key().projectId().equals(project)));
             assertEquals(List.of(new SecretKey(project, "b")), underlying.listDeletionsDue(due, 100).stream()
                     .map(SecretRecord::key).filter(k -> k.projectId().equals(project)).collect(Collectors.toList()));
+        }
+    }
+
+    /** @return examples of the project-listing property; system property {@code secretstages.listing.examples} */
+    protected int projectListingExamples() {
+        return Integer.getInteger("secretstages.listing.examples", 50);
+    }
+
+    @Nested
+    @DisplayName("SPI: listing projects (QuickTheories)")
+    class ProjectListing {
+        /** Project suffixes from few characters, '-' among them, so that ids are prefixes of each other. */
+        private final Gen<String> suffixes = lists().of(integers().between(0, 4).map(i -> "ab-0_".substring(i, i + 1)))
+                .ofSizeBetween(1, 3).map(cs -> String.join("", cs));
+        /** Per secret of a project: 0 enabled, 1 pending deletion, 2 deleted (as a purge deletes). */
+        private final Gen<List<Integer>> secretStates = lists().of(integers().between(0, 2)).ofSizeBetween(1, 3);
+
+        @Test
+        void pagesListEveryProjectHoldingASecretOnceAndInOrder_pendingDeletionIncluded_emptiedLeftOut() {
+            qt().withExamples(projectListingExamples()).withShrinkCycles(50)
+                    .forAll(maps().of(suffixes, secretStates).ofSizeBetween(0, 6), integers().between(1, 4),
+                            suffixes)
+                    .checkAssert((projects, pageSize, resumeSuffix) -> {
+                        String block = newProjectId() + "-"; // keeps examples apart on shared storage
+                        List<String> expected = new ArrayList<>();
+                        projects.forEach((suffix, states) -> {
+                            String id = block + suffix;
+                            for (int i = 0; i < states.size(); i++) {
+                                String secret = "s" + i;
+                                manager.createSecret(id, secret, text("x"));
+                                if (states.get(i) == 1) {
+                                    manager.scheduleDeletion(id, secret);
+                                } else if (states.get(i) == 2) {
+                                    manager.deleteSecret(id, secret);
+                                }
+                            }
+                            if (states.contains(0) || states.contains(1)) {
+                                expected.add(id);
+                            }
+                        });
+                        expected.sort(String::compareTo);
+                        String start = block.substring(0, block.length() - 1);
+                        assertEquals(expected, pagedFrom(start, block, pageSize), "paged from the block's start");
+                        String resume = block + resumeSuffix; // a position that need not be a project
+                        assertEquals(expected.stream().filter(id -> id.compareTo(resume) > 0)
+                                .collect(Collectors.toList()), pagedFrom(resume, block, pageSize),
+                                "resumed after " + resume);
+                    });
+        }
+
+        /** Pages from {@code after} while the ids are in {@code block}; checks each page's order. */
+        private List<String> pagedFrom(String after, String block, int pageSize) {
+            List<String> listed = new ArrayList<>();
+            String from = after;
+            while (true) {
+                List<String> page = underlying.listProjects(from, pageSize);
+                assertTrue(page.size() <= pageSize, () -> "at most the limit: " + page);
+                String pageAfter = from;
+                for (String id : page) {
+                    assertTrue(id.compareTo(pageAfter) > 0, () -> "after " + pageAfter + ": " + page);
+                    if (!id.startsWith(block)) {
+                        return listed; // another test's project: past the block
+                    }
+                    assertTrue(listed.isEmpty() || id.compareTo(listed.get(listed.size() - 1)) > 0,
+                            () -> "ascending, no repeat: " + listed + " then " + id);
+                    listed.add(id);
+                }
+                if (page.size() < pageSize) {
+                    return listed;
+                }
+                from = page.get(page.size() - 1);
+            }
+        }
+
+        @Test
+        void aLimitBelowOneIsRefused() {
+            assertThrows(IllegalArgumentException.class, () -> underlying.listProjects(null, 0));
+            assertThrows(IllegalArgumentException.class, () -> underlying.listProjects(project, -1));
+        }
+
+        @Test
+        void fromTheStartListsAProjectJustWrittenAndNotOneEmptied() {
+            String emptied = project + "-emptied";
+            manager.createSecret(project, "s", text("x"));
+            manager.createSecret(emptied, "s", text("x"));
+            manager.deleteSecret(emptied, "s");
+            List<String> all = new ArrayList<>();
+            for (List<String> page = underlying.listProjects(null, 50); ; page = underlying.listProjects(
+                    all.get(all.size() - 1), 50)) {
+                all.addAll(page);
+                if (page.size() < 50) {
+                    break;
+                }
+            }
+            assertTrue(all.contains(project), "listed from null");
+            assertFalse(all.contains(emptied), "a project whose only secret was deleted is not listed");
+            assertEquals(all.stream().sorted().distinct().collect(Collectors.toList()), all, "ascending, once each");
         }
     }
 

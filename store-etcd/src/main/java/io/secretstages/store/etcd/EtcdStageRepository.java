@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.TreeSet;
 
 /**
  * A {@link StageRepository} on an etcd cluster (v3 API, through a jetcd {@link Client}): every secret survives the
@@ -245,6 +246,71 @@ public final class EtcdStageRepository implements StageRepository {
             }
             from = keys.secretsFrom(projectId, lastName);
         }
+    }
+
+    /**
+     * Key order is not id order: a project's keys ({@code <id>/...}) sort after those of the ids that extend it
+     * with {@code '-'} ({@code <id>-x/...}), as {@code '-'} sorts below {@code '/'}. So the projects are collected in
+     * key order (keys only, skipping the rest of each project's keys), then the ids that are a collected id cut
+     * just before one of its {@code '-'} (the only ids that can sort earlier yet lie further on) are looked up
+     * (one transaction of prefix counts), and the union is sorted and cut to the limit.
+     */
+    @Override
+    public List<String> listProjects(String afterProjectId, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        }
+        TreeSet<String> found = new TreeSet<>();
+        ByteSequence from = keys.projectsFrom(afterProjectId);
+        ByteSequence end = keys.projectsEnd();
+        while (found.size() < limit) {
+            GetResponse page = calls.read(kv.get(from, GetOption.builder().withRange(end).withKeysOnly(true)
+                    .withLimit(RANGE_PAGE).build()), "listing of projects");
+            String last = null;
+            for (KeyValue k : page.getKvs()) {
+                last = keys.projectOf(k.getKey());
+                if (afterProjectId == null || last.compareTo(afterProjectId) > 0) {
+                    found.add(last);
+                }
+            }
+            if (!page.isMore() || last == null) {
+                break;
+            }
+            from = keys.secretsEnd(last); // past the rest of the last project's keys
+        }
+        List<String> cuts = new ArrayList<>();
+        for (String id : found) {
+            for (int i = id.indexOf('-'); i > 0; i = id.indexOf('-', i + 1)) {
+                String cut = id.substring(0, i);
+                if (!found.contains(cut) && (afterProjectId == null || cut.compareTo(afterProjectId) > 0)
+                        && !cuts.contains(cut)) {
+                    cuts.add(cut);
+                }
+            }
+        }
+        for (int i = 0; i < cuts.size(); i += GETS_PER_TXN) {
+            List<String> chunk = cuts.subList(i, Math.min(cuts.size(), i + GETS_PER_TXN));
+            Op[] counts = new Op[chunk.size()];
+            for (int j = 0; j < counts.length; j++) {
+                counts[j] = Op.get(keys.projectKeys(chunk.get(j)), GetOption.builder()
+                        .withRange(keys.secretsEnd(chunk.get(j))).withCountOnly(true).build());
+            }
+            List<GetResponse> answers = calls.read(kv.txn().Then(counts).commit(), "listing of projects")
+                    .getGetResponses();
+            for (int j = 0; j < answers.size(); j++) {
+                if (answers.get(j).getCount() > 0) {
+                    found.add(chunk.get(j));
+                }
+            }
+        }
+        List<String> out = new ArrayList<>(Math.min(limit, found.size()));
+        for (String id : found) {
+            if (out.size() == limit) {
+                break;
+            }
+            out.add(id);
+        }
+        return out;
     }
 
     @Override

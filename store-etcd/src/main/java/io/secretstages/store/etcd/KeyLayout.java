@@ -47,6 +47,31 @@ final class KeyLayout {
         return secretKey.toString(StandardCharsets.UTF_8).substring(prefix.length() + 3 + projectId.length());
     }
 
+    /**
+     * @return where the metadata keys of the projects after {@code afterProjectId} begin: every id greater
+     *         ({@link String#compareTo}) has its keys at or after {@code afterProjectId + "-"}, since {@code '-'} is
+     *         the lowest character R1 allows
+     */
+    ByteSequence projectsFrom(String afterProjectId) {
+        return bytes(prefix + "s/" + (afterProjectId == null ? "" : afterProjectId + "-"));
+    }
+
+    /** @return the end (exclusive) of every metadata key */
+    ByteSequence projectsEnd() {
+        return bytes(prefix + "s0");
+    }
+
+    /** @return the first key of the project's metadata keys */
+    ByteSequence projectKeys(String projectId) {
+        return bytes(prefix + "s/" + projectId + "/");
+    }
+
+    /** @return the project of a metadata key */
+    String projectOf(ByteSequence secretKey) {
+        String rest = secretKey.toString(StandardCharsets.UTF_8).substring(prefix.length() + 2);
+        return rest.substring(0, rest.indexOf('/'));
+    }
+
     ByteSequence value(SecretKey key, long versionNumber) {
         return bytes(prefix + "v/" + key.projectId() + "/" + key.secretName() + "/" + versionNumber);
     }

@@ -143,4 +143,44 @@ class EtcdKeyLayoutTest {
         assertEquals(List.of("s0000", "s0001", "s0002"), first.secrets().stream().map(SecretMetadata::name).toList());
         assertNull(m.listSecrets(project, "s0449", 10).nextMarker().orElse(null));
     }
+
+    /**
+     * Key order is not id order ({@code "x-a/..."} sorts before {@code "x/..."}): listProjects still returns ids in
+     * {@link String#compareTo} order, paged at any limit, across a project whose keys fill several range pages.
+     */
+    @Test
+    void listingProjects_inIdOrderThoughKeysSortOtherwise_pastRangePages() {
+        EtcdStageRepository store = EtcdStageRepository.builder(client)
+                .keyPrefix("layout-projects-" + System.nanoTime() + "/").build();
+        StageManager m = StageManager.builder().repository(store)
+                .clock(new MutableClock(Instant.parse("2026-01-01T00:00:00Z"))).build();
+        List<String> ids = new ArrayList<>(List.of("x", "x-a", "x-a-b", "x-a0", "x-b", "x0", "x_", "y", "y-", "y--"));
+        for (String id : ids) {
+            m.createSecret(id, "s", SecretValue.ofString("v"));
+        }
+        List<String> many = new ArrayList<>();
+        for (int i = 0; i < 450; i++) {
+            many.add(String.format("s%04d", i));
+        }
+        many.parallelStream().forEach(n -> m.createSecret("x-a", n, SecretValue.ofString("v")));
+        m.createSecret("gone", "s", SecretValue.ofString("v"));
+        m.deleteSecret("gone", "s");
+        ids.sort(String::compareTo);
+        for (int limit : new int[]{1, 2, 3, 10, 100}) {
+            List<String> listed = new ArrayList<>();
+            String after = null;
+            while (true) {
+                List<String> page = store.listProjects(after, limit);
+                listed.addAll(page);
+                if (page.size() < limit) {
+                    break;
+                }
+                after = page.get(page.size() - 1);
+            }
+            assertEquals(ids, listed, "limit " + limit);
+        }
+        assertEquals(List.of("x-a0", "x-b"), store.listProjects("x-a-c", 2), "after an id that does not exist");
+        assertEquals(List.of("x-a", "x-a-b"), store.listProjects("x", 2));
+        assertEquals(List.of(), store.listProjects("y--", 5));
+    }
 }

@@ -32,6 +32,7 @@ abstract class DialectStatements {
     final String rewriteValue;
     final String listSecrets;
     final String listDeletionsDue;
+    final String listProjects;
     private final List<String> schemaPreamble;
 
     /**
@@ -40,12 +41,13 @@ abstract class DialectStatements {
      *                    {@code prefix + "stages"}; parameters: project, secret, stage, version number, update time
      * @param byteOrderName the {@code secret_name} column as an expression that compares and sorts in byte order
      *                      ({@link String#compareTo} for the ASCII names R2 allows), for listing
+     * @param byteOrderProject the {@code project_id} column likewise, for listing projects
      * @param stageNameList this database's aggregate of the column {@code t.stage_name} into one string of the names
      *                      separated by commas (which R3 keeps out of names), in any order
      * @param schemaPreamble the statements run first in the schema transaction, in order (none: empty)
      */
-    DialectStatements(String prefix, String upsertStage, String byteOrderName, String stageNameList,
-                      List<String> schemaPreamble) {
+    DialectStatements(String prefix, String upsertStage, String byteOrderName, String byteOrderProject,
+                      String stageNameList, List<String> schemaPreamble) {
         this.schemaPreamble = List.copyOf(schemaPreamble);
         secrets = prefix + "secrets";
         versions = prefix + "versions";
@@ -103,6 +105,9 @@ abstract class DialectStatements {
                 + " ORDER BY " + byteOrderName + " LIMIT ?";
         listDeletionsDue = "SELECT project_id, secret_name, revision, create_time, deletion_time, description FROM "
                 + secrets + " WHERE deletion_time <= ? ORDER BY deletion_time LIMIT ?";
+        // The primary key (project_id, secret_name) orders the rows: the scan stops after LIMIT distinct projects.
+        listProjects = "SELECT DISTINCT " + byteOrderProject + " FROM " + secrets + " WHERE " + byteOrderProject
+                + " > ? ORDER BY " + byteOrderProject + " LIMIT ?";
     }
 
     /** @return the dialect these statements are for */

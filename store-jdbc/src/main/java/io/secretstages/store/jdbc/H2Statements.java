@@ -22,7 +22,7 @@ final class H2Statements extends DialectStatements {
     H2Statements(String prefix) {
         super(prefix, "MERGE INTO " + prefix + "stages"
                 + " (project_id, secret_name, stage_name, version_number, update_time)"
-                + " KEY (project_id, secret_name, stage_name) VALUES (?, ?, ?, ?, ?)", "secret_name",
+                + " KEY (project_id, secret_name, stage_name) VALUES (?, ?, ?, ?, ?)", "secret_name", "project_id",
                 "LISTAGG(t.stage_name, ',')", List.of());
     }
 

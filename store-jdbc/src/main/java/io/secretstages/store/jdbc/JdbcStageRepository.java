@@ -344,6 +344,27 @@ public final class JdbcStageRepository implements StageRepository {
         });
     }
 
+    /** One query, in the primary key's order; an empty {@code afterProjectId} is the start, as null. */
+    @Override
+    public List<String> listProjects(String afterProjectId, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        }
+        return tx.read("list projects", c -> {
+            try (PreparedStatement ps = tx.prepare(c, sql.listProjects)) {
+                ps.setString(1, afterProjectId == null ? "" : afterProjectId);
+                ps.setInt(2, limit);
+                List<String> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
     @Override
     public List<SecretRecord> listDeletionsDue(Instant asOf, int limit) {
         return tx.read("find secrets due for deletion", c -> {

@@ -39,7 +39,8 @@ final class PostgresStatements extends DialectStatements {
                 + " (project_id, secret_name, stage_name, version_number, update_time)"
                 + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (project_id, secret_name, stage_name)"
                 + " DO UPDATE SET version_number = EXCLUDED.version_number, update_time = EXCLUDED.update_time",
-                "secret_name COLLATE \"C\"", "string_agg(t.stage_name, ',')", List.of(SCHEMA_LOCK));
+                "secret_name COLLATE \"C\"", "project_id COLLATE \"C\"", "string_agg(t.stage_name, ',')",
+                List.of(SCHEMA_LOCK));
         String cas = "WITH cas AS (UPDATE " + secrets + " SET revision = revision + 1"
                 + " WHERE project_id = ? AND secret_name = ? AND revision = ? RETURNING project_id, secret_name) ";
         attachStages = cas

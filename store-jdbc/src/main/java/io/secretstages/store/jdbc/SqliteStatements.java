@@ -31,7 +31,7 @@ final class SqliteStatements extends DialectStatements {
                 + " (project_id, secret_name, stage_name, version_number, update_time)"
                 + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (project_id, secret_name, stage_name)"
                 + " DO UPDATE SET version_number = excluded.version_number, update_time = excluded.update_time",
-                "secret_name", "group_concat(t.stage_name, ',')", List.of());
+                "secret_name", "project_id", "group_concat(t.stage_name, ',')", List.of());
     }
 
     @Override

@@ -31,7 +31,8 @@ import java.util.concurrent.ConcurrentSkipListSet;
  *
  * <p>Revisions are counted per secret (1 on create, one more per change). Listing a project's secrets walks a sorted index of its names, a skip list kept beside the map and changed
  * only under the map's lock for that name (creates and deletes), so both agree. Finding secrets due for purging (R8)
- * scans every secret. A project's (small, empty) maps stay once the project was written to.
+ * scans every secret. A project's (small, empty) maps stay once the project was written to; listing projects walks
+ * their sorted ids and leaves out those holding no secret.
  */
 public final class InMemoryStageRepository implements StageRepository {
 
@@ -86,6 +87,8 @@ public final class InMemoryStageRepository implements StageRepository {
     }
 
     private final ConcurrentHashMap<String, Project> projects = new ConcurrentHashMap<>();
+    /** The ids of {@link #projects}, sorted, for {@link #listProjects}; added with the project, never removed. */
+    private final ConcurrentSkipListSet<String> projectIds = new ConcurrentSkipListSet<>();
     /**
      * The first project written to, found without a map lookup: most programs use one project. Set once (a race
      * between two first projects leaves either, both are in {@link #projects}); projects are never removed.
@@ -143,6 +146,7 @@ public final class InMemoryStageRepository implements StageRepository {
             Entry created = new Entry(change.result().withRevision(1), Map.of(first.number(), first.value()));
             Project p = projects.computeIfAbsent(key.projectId(), k -> {
                 Project made = new Project(k);
+                projectIds.add(k);
                 if (firstProject == null) {
                     firstProject = made;
                 }
@@ -230,6 +234,24 @@ public final class InMemoryStageRepository implements StageRepository {
                 if (s.deletionTime() == null || s.deletionTime().isAfter(activeAt)) {
                     out.add(s.record());
                 }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<String> listProjects(String afterProjectId, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        }
+        List<String> out = new ArrayList<>(Math.min(limit, 64));
+        for (String id : afterProjectId == null ? projectIds : projectIds.tailSet(afterProjectId, false)) {
+            if (out.size() == limit) {
+                break;
+            }
+            Project p = projects.get(id);
+            if (p != null && !p.secrets.isEmpty()) {
+                out.add(id);
             }
         }
         return out;
