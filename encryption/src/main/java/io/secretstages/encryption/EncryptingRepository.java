@@ -3,7 +3,6 @@ package io.secretstages.encryption;
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.RegistryConfiguration;
-import com.google.crypto.tink.aead.AeadConfig;
 import io.secretstages.SecretValue;
 import io.secretstages.spi.NewVersion;
 import io.secretstages.spi.SecretChange;
@@ -52,11 +51,7 @@ import java.util.regex.Pattern;
  */
 public final class EncryptingRepository extends ValueFilteringStore {
     static {
-        try {
-            AeadConfig.register();
-        } catch (GeneralSecurityException e) {
-            throw new ExceptionInInitializerError(e);
-        }
+        AeadRegistration.ensure();
     }
 
     /** Re-reads of a secret a value read or a re-wrap makes when it meets a concurrent change. */

@@ -2,7 +2,6 @@ package io.secretstages.encryption;
 
 import com.google.crypto.tink.KeyStatus;
 import com.google.crypto.tink.KeysetHandle;
-import com.google.crypto.tink.aead.AeadConfig;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
 
 import java.security.GeneralSecurityException;
@@ -15,11 +14,7 @@ import java.security.GeneralSecurityException;
  */
 public final class KeyEncryptionKeys {
     static {
-        try {
-            AeadConfig.register();
-        } catch (GeneralSecurityException e) {
-            throw new ExceptionInInitializerError(e);
-        }
+        AeadRegistration.ensure();
     }
 
     private KeyEncryptionKeys() {

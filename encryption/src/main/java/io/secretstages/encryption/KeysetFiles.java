@@ -4,7 +4,6 @@ import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
-import com.google.crypto.tink.aead.AeadConfig;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,11 +31,7 @@ import java.security.GeneralSecurityException;
  */
 public final class KeysetFiles {
     static {
-        try {
-            AeadConfig.register();
-        } catch (GeneralSecurityException e) {
-            throw new ExceptionInInitializerError(e);
-        }
+        AeadRegistration.ensure();
     }
 
     private KeysetFiles() {
