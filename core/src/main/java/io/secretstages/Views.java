@@ -39,8 +39,7 @@ final class Views {
 
     /** R16: a version's metadata, with the stages it holds in the snapshot. */
     static VersionMetadata version(SecretSnapshot s, VersionRecord v) {
-        return new VersionMetadata(s.key().secretName(), v.id(), v.createTime(), stagesOf(s, v.number()),
-                Optional.ofNullable(v.expireTime()));
+        return version(s.key().secretName(), v, s.stagesOf(v.number()));
     }
 
     /** R16: a version's metadata, with the names of the stages it holds as a version read gave them. */
@@ -49,7 +48,10 @@ final class Views {
                 Optional.ofNullable(v.expireTime()));
     }
 
-    /** {@code names} as an immutable set built in name order, as {@link #stagesOf} builds it. */
+    /**
+     * {@code names} as an immutable set built in name order, so that equal sets iterate (and print) alike whatever
+     * order the store gave; without a sort for the usual one.
+     */
     private static Set<String> inNameOrder(Set<String> names) {
         if (names.size() < 2) {
             return names; // Set.of() or Set.of(x): immutable, one order
@@ -57,33 +59,5 @@ final class Views {
         List<String> sorted = new ArrayList<>(names);
         Collections.sort(sorted);
         return Set.copyOf(sorted);
-    }
-
-    /**
-     * The stages a version holds as an immutable set built in name order, so that equal sets iterate (and print)
-     * alike whatever order the store gave; without a TreeSet for the usual one or two.
-     */
-    private static Set<String> stagesOf(SecretSnapshot s, long number) {
-        List<String> names = null;
-        String first = null;
-        for (StageRecord st : s.stages().values()) {
-            if (st.versionNumber() != number) {
-                continue;
-            }
-            if (first == null) {
-                first = st.name();
-            } else {
-                if (names == null) {
-                    names = new ArrayList<>(4);
-                    names.add(first);
-                }
-                names.add(st.name());
-            }
-        }
-        if (names == null) {
-            return first == null ? Set.of() : Set.of(first);
-        }
-        Collections.sort(names);
-        return Set.copyOf(names);
     }
 }

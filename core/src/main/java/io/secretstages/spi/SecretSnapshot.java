@@ -120,15 +120,26 @@ public record SecretSnapshot(SecretKey key, long revision, long lastVersionNumbe
 
     /**
      * @param versionNumber a version number
-     * @return the names of the stages that version holds, sorted, unmodifiable
+     * @return the names of the stages that version holds, sorted, unmodifiable (no sorted set is built for the usual
+     *         zero or one)
      */
     public Set<String> stagesOf(long versionNumber) {
-        TreeSet<String> names = new TreeSet<>();
+        String first = null;
+        TreeSet<String> more = null;
         for (StageRecord s : stages.values()) {
-            if (s.versionNumber() == versionNumber) {
-                names.add(s.name());
+            if (s.versionNumber() != versionNumber) {
+                continue;
+            }
+            if (first == null) {
+                first = s.name();
+            } else {
+                if (more == null) {
+                    more = new TreeSet<>();
+                    more.add(first);
+                }
+                more.add(s.name());
             }
         }
-        return Collections.unmodifiableSet(names);
+        return more != null ? Collections.unmodifiableSet(more) : first == null ? Set.of() : Set.of(first);
     }
 }

@@ -2,7 +2,6 @@ package io.secretstages.spi;
 
 import io.secretstages.SecretValue;
 
-import java.util.HashSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -62,33 +61,13 @@ public record VersionRead(SecretRecord secret, VersionRecord version, Set<String
         if (version.isEmpty()) {
             return new VersionRead(snapshot.record(), null, Set.of(), null);
         }
-        return new VersionRead(snapshot.record(), version.get(), stagesHeldBy(snapshot, number),
+        return new VersionRead(snapshot.record(), version.get(), snapshot.stagesOf(number),
                 values.apply(number).orElse(null));
-    }
-
-    /** The names of the stages a version holds; no set built for the usual one. */
-    private static Set<String> stagesHeldBy(SecretSnapshot snapshot, long number) {
-        String first = null;
-        Set<String> more = null;
-        for (StageRecord s : snapshot.stages().values()) {
-            if (s.versionNumber() != number) {
-                continue;
-            }
-            if (first == null) {
-                first = s.name();
-            } else {
-                if (more == null) {
-                    more = new HashSet<>(4);
-                    more.add(first);
-                }
-                more.add(s.name());
-            }
-        }
-        return more != null ? more : first == null ? Set.of() : Set.of(first);
     }
 
     @Override
     public String toString() {
-        return "VersionRead[" + secret.key() + ", " + (version == null ? "no version" : version.id()) + "]"; // never the value
+        // never the value
+        return "VersionRead[" + secret.key() + ", " + (version == null ? "no version" : version.id()) + "]";
     }
 }
