@@ -23,18 +23,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import javax.sql.DataSource;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -54,10 +48,7 @@ class RewrapAllProjectsTest {
 
     /** @return a fresh H2 database with the schema, its value column grown for envelopes */
     private static DataSource freshH2() {
-        DataSource h2 = TestDatabases.h2("rewrap-all-" + DATABASES.incrementAndGet() + "-" + System.nanoTime());
-        JdbcStageRepository.builder(h2).initializeSchema(true).build();
-        TestDatabases.execute(h2, TestDatabases.H2_GROW_VALUE_COLUMN);
-        return h2;
+        return TestDatabases.h2ForEnvelopes("rewrap-all-" + DATABASES.incrementAndGet() + "-" + System.nanoTime());
     }
 
     private static StageRepository h2Store(DataSource ds) {
@@ -72,22 +63,15 @@ class RewrapAllProjectsTest {
         return String.format("s%02d", i);
     }
 
-    private static SecretValue randomValue() {
-        byte[] bytes = new byte[1 + ThreadLocalRandom.current().nextInt(48)];
-        ThreadLocalRandom.current().nextBytes(bytes);
-        return ThreadLocalRandom.current().nextBoolean() ? SecretValue.ofBinary(bytes)
-                : SecretValue.ofString("pw-" + ThreadLocalRandom.current().nextLong());
-    }
-
     /** Writes {@code secrets} secrets of two versions in each project; returns every value by project/secret/id. */
     private Map<String, SecretValue> populate(StageManager m, int secrets) {
         Map<String, SecretValue> written = new ConcurrentHashMap<>();
         for (String p : PROJECTS) {
             for (int i = 0; i < secrets; i++) {
-                SecretValue v = randomValue();
+                SecretValue v = TestValues.random(48);
                 m.createSecret(p, name(i), v);
                 written.put(p + "/" + name(i) + "/v1", v);
-                SecretValue w = randomValue();
+                SecretValue w = TestValues.random(48);
                 written.put(p + "/" + name(i) + "/" + m.putVersion(p, name(i), w).id(), w);
             }
         }
@@ -150,45 +134,29 @@ class RewrapAllProjectsTest {
 
         KeysetHandle rotated = KeyEncryptionKeys.rotate(old);
         EncryptingRepository repository = TestKeys.encrypted(plain, rotated);
-        AtomicBoolean done = new AtomicBoolean();
-        AtomicLong writes = new AtomicLong();
-        ExecutorService writers = Executors.newFixedThreadPool(3);
-        List<Future<?>> running = new ArrayList<>();
-        for (int t = 0; t < 3; t++) {
+        BackgroundWriters writers = new BackgroundWriters(3, t -> {
             StageManager writer = manager(TestKeys.encrypted(plain, rotated)); // every node has the new keyset
-            running.add(writers.submit(() -> {
-                while (!done.get()) {
-                    String p = PROJECTS.get(ThreadLocalRandom.current().nextInt(PROJECTS.size()));
-                    String s = name(1 + ThreadLocalRandom.current().nextInt(secrets - 1)); // s00 of one is pending
-                    SecretValue v = randomValue();
-                    written.put(p + "/" + s + "/" + writer.putVersion(p, s, v).id(), v);
-                    puts.get(p + "/" + s).incrementAndGet();
-                    writes.incrementAndGet();
-                }
-                return null;
-            }));
-        }
+            return () -> {
+                String p = PROJECTS.get(ThreadLocalRandom.current().nextInt(PROJECTS.size()));
+                String s = name(1 + ThreadLocalRandom.current().nextInt(secrets - 1)); // s00 of one is pending
+                SecretValue v = TestValues.random(48);
+                written.put(p + "/" + s + "/" + writer.putVersion(p, s, v).id(), v);
+                puts.get(p + "/" + s).incrementAndGet();
+            };
+        });
         Set<String> reportedProjects = new TreeSet<>();
+        RewrapListener letAWriterIn = writers.letAWriterIn();
         RewrapReport report;
         long writesDuringRewrap;
         try {
-            long atStart = writes.get();
+            long atStart = writers.writes();
             report = repository.rewrapAll(null, null, progress -> {
                 reportedProjects.add(progress.projectId());
-                long seen = writes.get();
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (writes.get() == seen && System.nanoTime() < deadline) {
-                    Thread.onSpinWait(); // let a writer in between two secrets
-                }
+                letAWriterIn.secretDone(progress);
             });
-            writesDuringRewrap = writes.get() - atStart;
+            writesDuringRewrap = writers.writes() - atStart;
         } finally {
-            done.set(true);
-            writers.shutdown();
-            assertTrue(writers.awaitTermination(30, TimeUnit.SECONDS));
-        }
-        for (Future<?> f : running) {
-            f.get();
+            writers.stop();
         }
         assertTrue(report.complete());
         assertEquals(PROJECTS.size() * (long) secrets, report.secrets());

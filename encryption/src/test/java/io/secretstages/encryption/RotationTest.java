@@ -23,12 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -76,22 +71,15 @@ class RotationTest {
         return String.format("s%03d", i);
     }
 
-    private static SecretValue randomValue() {
-        byte[] bytes = new byte[1 + ThreadLocalRandom.current().nextInt(64)];
-        ThreadLocalRandom.current().nextBytes(bytes);
-        return ThreadLocalRandom.current().nextBoolean() ? SecretValue.ofBinary(bytes)
-                : SecretValue.ofString("pw-" + ThreadLocalRandom.current().nextLong());
-    }
-
     /** Creates {@code secret} with a random value, recorded in {@code written} under "secret/v1". */
     private void createRandom(StageManager m, String secret, Map<String, SecretValue> written) {
-        SecretValue v = randomValue();
+        SecretValue v = TestValues.random(64);
         written.put(secret + "/" + m.createSecret(project, secret, v).id(), v);
     }
 
     /** Puts a random value as a new version of {@code secret}, recorded in {@code written} under "secret/id". */
     private void putRandom(StageManager m, String secret, Map<String, SecretValue> written) {
-        SecretValue v = randomValue();
+        SecretValue v = TestValues.random(64);
         written.put(secret + "/" + m.putVersion(project, secret, v).id(), v);
     }
 
@@ -137,45 +125,30 @@ class RotationTest {
         StageManager after = manager(repository);
         assertEverythingReadable(after, secrets, written); // the old key is still in the keyset
 
-        AtomicBoolean done = new AtomicBoolean();
-        AtomicLong writes = new AtomicLong();
-        ExecutorService writers = Executors.newFixedThreadPool(4);
-        List<Future<?>> running = new ArrayList<>();
+        List<StageManager> nodes = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
-            StageManager writer = manager(EncryptingRepository.wrap(store, rotated)); // every node has the new keyset
-            running.add(writers.submit(() -> {
-                while (!done.get()) {
-                    String s = name(ThreadLocalRandom.current().nextInt(secrets));
-                    putRandom(writer, s, written);
-                    puts.get(s).incrementAndGet();
-                    writes.incrementAndGet();
-                }
-                return null;
-            }));
+            nodes.add(manager(EncryptingRepository.wrap(store, rotated))); // every node has the new keyset
         }
-        AtomicLong writesDuringRewrap = new AtomicLong();
+        BackgroundWriters writers = new BackgroundWriters(nodes.size(), t -> {
+            StageManager writer = nodes.get(t);
+            return () -> {
+                String s = name(ThreadLocalRandom.current().nextInt(secrets));
+                putRandom(writer, s, written);
+                puts.get(s).incrementAndGet();
+            };
+        });
+        long writesDuringRewrap;
         RewrapReport report;
         try {
-            long atStart = writes.get();
-            report = repository.rewrap(project, null, progress -> {
-                long seen = writes.get();
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (writes.get() == seen && System.nanoTime() < deadline) {
-                    Thread.onSpinWait(); // let a writer in between two secrets
-                }
-            });
-            writesDuringRewrap.set(writes.get() - atStart);
+            long atStart = writers.writes();
+            report = repository.rewrap(project, null, writers.letAWriterIn());
+            writesDuringRewrap = writers.writes() - atStart;
         } finally {
-            done.set(true);
-            writers.shutdown();
-            assertTrue(writers.awaitTermination(30, TimeUnit.SECONDS));
-        }
-        for (Future<?> f : running) {
-            f.get();
+            writers.stop();
         }
         assertTrue(report.complete());
         assertEquals(secrets, report.secrets());
-        assertTrue(writesDuringRewrap.get() >= secrets, "writers ran during the re-wrap: " + writesDuringRewrap);
+        assertTrue(writesDuringRewrap >= secrets, "writers ran during the re-wrap: " + writesDuringRewrap);
 
         StageManager newKeyOnly = manager(EncryptingRepository.wrap(store,
                 KeyEncryptionKeys.retire(rotated, old.getPrimary().getId())));

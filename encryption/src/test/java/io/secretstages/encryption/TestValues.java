@@ -52,4 +52,15 @@ final class TestValues {
     static Gen<SecretValue> values() {
         return strings().mix(binaries());
     }
+
+    /**
+     * @param maxBytes the most random bytes (at least 1)
+     * @return a random short value for the concurrent-writer tests: binary, or a string, half and half
+     */
+    static SecretValue random(int maxBytes) {
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        byte[] bytes = new byte[1 + r.nextInt(maxBytes)];
+        r.nextBytes(bytes);
+        return r.nextBoolean() ? SecretValue.ofBinary(bytes) : SecretValue.ofString("pw-" + r.nextLong());
+    }
 }
