@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,6 +29,8 @@ final class FaultyProxy implements AutoCloseable {
     private final AtomicInteger chunksUntilDrop = new AtomicInteger(-1);
     private volatile boolean forwardDropped;
     private volatile String dropMarker;
+    /** How many armed drops (by chunk count or marker) have happened. */
+    private final AtomicInteger armedDrops = new AtomicInteger();
 
     FaultyProxy(int upstreamPort) throws IOException {
         this.upstreamPort = upstreamPort;
@@ -88,18 +91,34 @@ final class FaultyProxy implements AutoCloseable {
         dropMarker = marker;
     }
 
+    /** @return how many armed drops ({@link #dropAtClientChunk}, {@link #dropAtClientChunkContaining}) happened */
+    int armedDrops() {
+        return armedDrops.get();
+    }
+
     void disarm() {
         chunksUntilDrop.set(-1);
         dropMarker = null;
     }
 
-    private boolean dropsAt(byte[] buffer, int n) {
+    /**
+     * @param tail the end of the previous chunk from the same client (a marker may straddle two reads), or ""
+     */
+    private boolean dropsAt(byte[] buffer, int n, String tail) {
         String marker = dropMarker;
-        if (marker != null && new String(buffer, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1).contains(marker)) {
+        // only an occurrence that ends in this chunk: one wholly in the tail was seen (and let pass) already
+        if (marker != null && (tail + new String(buffer, 0, n, StandardCharsets.ISO_8859_1))
+                .indexOf(marker, Math.max(0, tail.length() - marker.length() + 1)) >= 0) {
             dropMarker = null;
             return true;
         }
         return chunksUntilDrop.get() > 0 && chunksUntilDrop.decrementAndGet() == 0;
+    }
+
+    /** @return the last bytes of a chunk, as many as a marker could need from it */
+    private static String tailOf(byte[] buffer, int n) {
+        int keep = Math.min(n, 64);
+        return new String(buffer, n - keep, keep, StandardCharsets.ISO_8859_1);
     }
 
     private void accept() {
@@ -122,18 +141,21 @@ final class FaultyProxy implements AutoCloseable {
             byte[] buffer = new byte[16384];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
+                String tail = "";
                 while ((n = in.read(buffer)) >= 0) {
                     synchronized (gate) {
                         while (silent) {
                             gate.wait();
                         }
                     }
-                    boolean drop = fromClient && dropsAt(buffer, n);
+                    boolean drop = fromClient && dropsAt(buffer, n, tail);
+                    tail = fromClient ? tailOf(buffer, n) : "";
                     if (drop && forwardDropped) {
                         out.write(buffer, 0, n);
                         out.flush();
                     }
                     if (drop) {
+                        armedDrops.incrementAndGet();
                         dropAll();
                         return;
                     }
