@@ -358,7 +358,7 @@ public final class ModelCommands {
          * @return the observed state, comparable with the model's
          */
         public ReferenceModel observe() {
-            TreeMap<String, ReferenceModel.Secret> secrets = new TreeMap<>();
+            TreeMap<String, ModelSecret> secrets = new TreeMap<>();
             for (String project : PROJECTS.subList(0, VALID_PROJECTS)) {
                 for (String secret : SECRETS.subList(0, VALID_SECRETS)) {
                     String p = physical(project);
@@ -373,17 +373,17 @@ public final class ModelCommands {
                         continue;
                     }
                     List<VersionMetadata> versions = manager.listVersions(p, secret);
-                    ReferenceModel.Secret s = new ReferenceModel.Secret();
+                    ModelSecret s = new ModelSecret();
                     s.createMillis = metadata.createTime().toEpochMilli();
                     s.deletionMillis = metadata.deletionTime().map(java.time.Instant::toEpochMilli).orElse(null);
                     boolean enabled = metadata.state() == SecretState.ENABLED;
                     for (VersionMetadata v : versions) {
                         long n = Long.parseLong(v.id().substring(1));
                         SecretValue value = enabled ? manager.getVersion(p, secret, v.id()).value() : null;
-                        s.versions.put(n, new ReferenceModel.Version(n, v.createTime().toEpochMilli(), value));
+                        s.versions.put(n, new ModelSecret.Version(n, v.createTime().toEpochMilli(), value));
                     }
                     for (Stage st : manager.listStages(p, secret)) {
-                        s.stages.put(st.name(), new ReferenceModel.StageAt(Long.parseLong(st.versionId().substring(1)),
+                        s.stages.put(st.name(), new ModelSecret.StageAt(Long.parseLong(st.versionId().substring(1)),
                                 st.updateTime().toEpochMilli()));
                     }
                     secrets.put(project + "/" + secret, s);
