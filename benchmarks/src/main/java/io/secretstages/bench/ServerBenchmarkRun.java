@@ -16,14 +16,18 @@ import java.util.TreeMap;
  * Runs {@link ServerBenchmark} with 1 and 16 client threads and prints the RESULTS.md section: each server row's ratio
  * to its bare endpoint on the same transport, client and thread count (memory store), and the PostgreSQL rows against
  * the library's own embedded call plus the bare endpoint's cost. Starts PostgreSQL on loopback (fsync off, as in the
- * suite's {@code pg} rows). One fork per row, 8x1 s warm-up and 5x1 s
+ * suite's {@code pg} rows). One fork per row, 60x1 s warm-up and 10x1 s
  * measurement ({@code -Dbench.warmup}, {@code -Dbench.measure}); {@code --targets-only} leaves out the JDK transport, the
  * SDK on PostgreSQL and the embedded memory call (the rows issue 14's targets do not need).
  */
 public final class ServerBenchmarkRun {
-    /** Warm-up seconds per row: the HTTP stacks (Jetty, java.net.http, okhttp) are still compiling after 2-3 s. */
-    private static final int WARMUP = Integer.getInteger("bench.warmup", 8);
-    private static final int MEASURE = Integer.getInteger("bench.measure", 5);
+    /**
+     * Warm-up seconds per row. With 16 client threads, 32 server threads and PostgreSQL's backends busy on 2 cores the
+     * JIT's compiler threads get little CPU: the server over PostgreSQL rose from ~2,000 to ~7,500 calls/s over the
+     * first 60 s (measured 2026-12-02; after 20 s it was at half its final rate), so a shorter warm-up measures the JIT.
+     */
+    private static final int WARMUP = Integer.getInteger("bench.warmup", 60);
+    private static final int MEASURE = Integer.getInteger("bench.measure", 10);
 
     private ServerBenchmarkRun() {
     }
