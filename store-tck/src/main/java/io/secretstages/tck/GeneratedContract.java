@@ -27,8 +27,8 @@ public abstract class GeneratedContract extends SharedStorageContract {
     @Nested
     @DisplayName("I1-I5 stateful model test (QuickTheories)")
     class StatefulModel {
-        private void check(int maxStages, int maxVersions) {
-            qt().withExamples(statefulExamples()).withShrinkCycles(200)
+        private void check(int maxStages, int maxVersions, int examples) {
+            qt().withExamples(examples).withShrinkCycles(200)
                     .forAll(lists().of(ModelCommands.commands()).ofSizeBetween(1, 60))
                     .checkAssert(commands -> {
                         MutableClock c = new MutableClock(START);
@@ -43,12 +43,21 @@ public abstract class GeneratedContract extends SharedStorageContract {
 
         @Test
         void randomCommandSequencesMatchTheReferenceModel_smallLimits() {
-            check(4, 6);
+            check(4, 6, statefulExamples());
+        }
+
+        /**
+         * The tightest limits a manager takes (R14: one custom stage; R15: four versions), so that sequences reach both
+         * limits often: with (4, 6) an off-by-one in the custom-stage count went unnoticed for 300 examples.
+         */
+        @Test
+        void randomCommandSequencesMatchTheReferenceModel_tightestLimits() {
+            check(3, 4, Math.max(50, statefulExamples() / 2));
         }
 
         @Test
         void randomCommandSequencesMatchTheReferenceModel_defaultLimits() {
-            check(12, 20);
+            check(12, 20, statefulExamples());
         }
     }
 
