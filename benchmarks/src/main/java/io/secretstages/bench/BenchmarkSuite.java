@@ -413,7 +413,7 @@ public final class BenchmarkSuite {
         }
         sb.append("| retained heap per secret (memory store, 3 versions of 32 bytes) <= 2 KB | ")
                 .append(Double.isNaN(bytesPerSecret) ? "not measured in this run | - |\n"
-                        : String.format(Locale.ROOT, "%.0f bytes | %s |%n", bytesPerSecret,
+                        : String.format(Locale.ROOT, "%.0f bytes | %s |\n", bytesPerSecret,
                         bytesPerSecret <= 2048 ? "yes" : "**no**"));
     }
 

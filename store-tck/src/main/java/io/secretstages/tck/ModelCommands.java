@@ -306,7 +306,7 @@ public final class ModelCommands {
     }
 
     static String describe(SecretVersion v) {
-        return describe(v.metadata()) + " " + ReferenceModel.describeValue(v.value());
+        return describe(v.metadata()) + " " + ModelInputs.describe(v.value());
     }
 
     static String describe(VersionMetadata v) {

@@ -76,12 +76,12 @@ final class ModelSecret {
     }
 
     /** @return a version as an outcome shows it */
-    String describe(String secret, Version v) {
+    String showVersion(String secret, Version v) {
         return secret + ":v" + v.number + "@" + v.createMillis + stagesOf(v.number);
     }
 
     /** @return a stage as an outcome shows it */
-    static String describe(String secret, String stage, StageAt at) {
+    static String showStage(String secret, String stage, StageAt at) {
         return stage + ":" + secret + ":v" + at.version + "@" + at.updateMillis;
     }
 

@@ -107,7 +107,7 @@ public final class ReferenceModel {
             s.versions.put(1L, new Version(1, nowMillis, value));
             s.stages.put(CURRENT, new StageAt(1, nowMillis));
             secrets.put(project + "/" + secret, s);
-            return s.describe(secret, s.versions.get(1L)) + " " + describe(value);
+            return s.showVersion(secret, s.versions.get(1L)) + " " + describe(value);
         });
     }
 
@@ -177,7 +177,7 @@ public final class ReferenceModel {
                 }
                 s.versions.remove(oldestDeprecated);
             }
-            return s.describe(secret, s.versions.get(n)) + " " + describe(value);
+            return s.showVersion(secret, s.versions.get(n)) + " " + describe(value);
         });
     }
 
@@ -190,7 +190,7 @@ public final class ReferenceModel {
             ModelSecret s = notPending(existing(project, secret));
             Version v = "latest".equals(idOrLatest) ? s.versions.get(s.stages.get(CURRENT).version())
                     : s.byId(idOrLatest);
-            return s.describe(secret, v) + " " + describe(v.value());
+            return s.showVersion(secret, v) + " " + describe(v.value());
         });
     }
 
@@ -203,7 +203,7 @@ public final class ReferenceModel {
                 throw refuse(ErrorCode.STAGE_NOT_FOUND);
             }
             Version v = s.versions.get(at.version());
-            return s.describe(secret, v) + " " + describe(v.value());
+            return s.showVersion(secret, v) + " " + describe(v.value());
         });
     }
 
@@ -212,7 +212,7 @@ public final class ReferenceModel {
             requireNames(project, secret);
             ModelSecret s = existing(project, secret);
             List<String> out = new ArrayList<>();
-            s.versions.values().forEach(v -> out.add(s.describe(secret, v)));
+            s.versions.values().forEach(v -> out.add(s.showVersion(secret, v)));
             return out.toString();
         });
     }
@@ -225,7 +225,7 @@ public final class ReferenceModel {
             if (at == null) {
                 throw refuse(ErrorCode.STAGE_NOT_FOUND);
             }
-            return ModelSecret.describe(secret, stage, at);
+            return ModelSecret.showStage(secret, stage, at);
         });
     }
 
@@ -259,14 +259,14 @@ public final class ReferenceModel {
                 throw refuse(ErrorCode.STAGE_LIMIT_EXCEEDED);
             }
             if (holder != null && holder.version() == target.number()) {
-                return ModelSecret.describe(secret, stage, holder);
+                return ModelSecret.showStage(secret, stage, holder);
             }
             if (stage.equals(CURRENT)) {
                 s.stages.put(PREVIOUS, new StageAt(holder.version(), nowMillis));
             }
             StageAt at = new StageAt(target.number(), nowMillis);
             s.stages.put(stage, at);
-            return ModelSecret.describe(secret, stage, at);
+            return ModelSecret.showStage(secret, stage, at);
         });
     }
 
@@ -289,7 +289,7 @@ public final class ReferenceModel {
             requireNames(project, secret);
             ModelSecret s = existing(project, secret);
             List<String> out = new ArrayList<>();
-            s.stages.forEach((name, at) -> out.add(ModelSecret.describe(secret, name, at)));
+            s.stages.forEach((name, at) -> out.add(ModelSecret.showStage(secret, name, at)));
             return out.toString();
         });
     }
@@ -360,10 +360,6 @@ public final class ReferenceModel {
         m.secrets.putAll(secrets);
         m.lastOutcome = lastOutcome;
         return m;
-    }
-
-    static String describeValue(SecretValue v) {
-        return describe(v);
     }
 
     @Override
