@@ -1,5 +1,6 @@
 package io.secretstages.spring.boot.autoconfigure;
 
+import io.secretstages.SecretReader;
 import io.secretstages.StageException;
 import io.secretstages.StageManager;
 import org.springframework.beans.factory.DisposableBean;
@@ -23,7 +24,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * holds one probe at a time, never a growing queue of them.
  */
 public class StageManagerHealthIndicator implements HealthIndicator, DisposableBean {
-    private final StageManager manager;
+    private final SecretReader manager;
     private final String probeProject;
     private final Duration timeout;
     private final AtomicReference<CompletableFuture<Void>> inFlight = new AtomicReference<>();
@@ -34,11 +35,11 @@ public class StageManagerHealthIndicator implements HealthIndicator, DisposableB
     });
 
     /**
-     * @param manager the manager whose store is probed
+     * @param manager the manager (or any {@link SecretReader}) whose store is probed; it is only read
      * @param probeProject the project listed
      * @param timeout how long to wait for the store
      */
-    public StageManagerHealthIndicator(StageManager manager, String probeProject, Duration timeout) {
+    public StageManagerHealthIndicator(SecretReader manager, String probeProject, Duration timeout) {
         this.manager = Objects.requireNonNull(manager, "manager");
         this.probeProject = Objects.requireNonNull(probeProject, "probeProject");
         this.timeout = Objects.requireNonNull(timeout, "timeout");

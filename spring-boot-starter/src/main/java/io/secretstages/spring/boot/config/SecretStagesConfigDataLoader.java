@@ -1,6 +1,7 @@
 package io.secretstages.spring.boot.config;
 
 import io.secretstages.ErrorCode;
+import io.secretstages.SecretReader;
 import io.secretstages.SecretVersion;
 import io.secretstages.StageException;
 import io.secretstages.StageManager;
@@ -28,7 +29,7 @@ public class SecretStagesConfigDataLoader implements ConfigDataLoader<SecretStag
 
     @Override
     public ConfigData load(ConfigDataLoaderContext context, SecretStagesConfigDataResource resource) {
-        StageManager stages = context.getBootstrapContext().get(StageManager.class);
+        SecretReader stages = context.getBootstrapContext().get(StageManager.class); // it only reads
         SecretVersion version;
         try {
             version = stages.getVersionByStage(resource.projectId(), resource.secretName(), resource.stage());

@@ -1,11 +1,13 @@
 package io.secretstages.spring.boot.autoconfigure;
 
 import io.secretstages.ErrorCode;
+import io.secretstages.SecretReader;
 import io.secretstages.SecretValue;
 import io.secretstages.StageEvent;
 import io.secretstages.StageException;
 import io.secretstages.StageListener;
 import io.secretstages.StageManager;
+import io.secretstages.StageOperations;
 import io.secretstages.Stages;
 import io.secretstages.spi.StageRepository;
 import io.secretstages.store.jdbc.JdbcStageRepository;
@@ -47,6 +49,18 @@ class SecretStagesAutoConfigurationTest {
         runner.run(ctx -> {
             assertThat(ctx).hasSingleBean(StageManager.class).hasSingleBean(InMemoryStageRepository.class);
             roundTrip(ctx.getBean(StageManager.class));
+        });
+    }
+
+    @Test
+    void codeThatOnlyReadsIsInjectedTheManagerAsASecretReader() {
+        runner.run(ctx -> {
+            assertThat(ctx).hasSingleBean(SecretReader.class).hasSingleBean(StageOperations.class);
+            SecretReader reader = ctx.getBean(SecretReader.class);
+            assertThat(reader).isSameAs(ctx.getBean(StageManager.class)).isSameAs(ctx.getBean(StageOperations.class));
+            ctx.getBean(StageOperations.class).createSecret("p", "read-only", SecretValue.ofString("v1 value"));
+            assertThat(reader.getVersionByStage("p", "read-only", "SYSCURRENT").value().string())
+                    .contains("v1 value");
         });
     }
 
