@@ -23,12 +23,12 @@ class CsmsServerConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     CsmsServer secretStagesCsmsServer(StageManager manager, SecretStagesProperties properties) {
-        SecretStagesProperties.Server s = properties.getServer();
+        SecretStagesServerProperties s = properties.getServer();
         CsmsServer.Builder b = CsmsServer.builder(manager).host(s.getHost()).port(s.getPort());
-        for (SecretStagesProperties.AccessKey k : s.getAccessKeys()) {
+        for (SecretStagesServerProperties.AccessKey k : s.getAccessKeys()) {
             b.accessKey(k.getAccessKey(), k.getSecretKey(), k.getProjects().toArray(String[]::new));
         }
-        for (SecretStagesProperties.Token t : s.getTokens()) {
+        for (SecretStagesServerProperties.Token t : s.getTokens()) {
             b.token(t.getToken(), t.getProjects().toArray(String[]::new));
         }
         CsmsServer server = b.build().start();

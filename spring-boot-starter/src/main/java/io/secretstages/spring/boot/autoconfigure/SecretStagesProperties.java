@@ -3,13 +3,11 @@ package io.secretstages.spring.boot.autoconfigure;
 import io.secretstages.CacheSettings;
 import io.secretstages.StageManager;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * The {@code secret-stages.*} properties: everything {@link StageManager.Builder}, {@link CacheSettings} and the JDBC
@@ -20,9 +18,6 @@ import java.util.regex.Pattern;
 public class SecretStagesProperties implements Validator {
     /** The properties' prefix. */
     public static final String PREFIX = "secret-stages";
-
-    /** Same rule as the JDBC store's builder: a letter, then letters, digits and underscores, 40 at most. */
-    private static final Pattern TABLE_PREFIX = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,39}");
 
     /** The most stages a secret holds, the two built-ins included (R14); at least 2. */
     private int maxStages = 12;
@@ -43,7 +38,8 @@ public class SecretStagesProperties implements Validator {
     private final Cache cache = new Cache();
     private final Metrics metrics = new Metrics();
     private final Health health = new Health();
-    private final Server server = new Server();
+    @NestedConfigurationProperty
+    private final SecretStagesServerProperties server = new SecretStagesServerProperties();
 
     /** @return the most stages a secret holds */
     public int getMaxStages() {
@@ -86,7 +82,7 @@ public class SecretStagesProperties implements Validator {
     }
 
     /** @return the CSMS server's options */
-    public Server getServer() {
+    public SecretStagesServerProperties getServer() {
         return server;
     }
 
@@ -310,235 +306,14 @@ public class SecretStagesProperties implements Validator {
         }
     }
 
-    /** {@code secret-stages.server.*}: the CSMS-compatible HTTP server (needs {@code secret-stages-server}). */
-    public static class Server {
-        /** Whether to start a CSMS-compatible HTTP server over the StageManager bean. */
-        private boolean enabled;
-
-        /** The TCP port; 0 picks a free one. */
-        private int port;
-
-        /** The address to bind. */
-        private String host = "127.0.0.1";
-
-        /** AK/SK pairs the server accepts, each for its projects. */
-        private List<AccessKey> accessKeys = new ArrayList<>();
-
-        /** X-Auth-Token values the server accepts, each for its projects. */
-        private List<Token> tokens = new ArrayList<>();
-
-        /** @return whether the server is started */
-        public boolean isEnabled() {
-            return enabled;
-        }
-
-        /** @param enabled whether the server is started */
-        public void setEnabled(boolean enabled) {
-            this.enabled = enabled;
-        }
-
-        /** @return the port, 0 for any free one */
-        public int getPort() {
-            return port;
-        }
-
-        /** @param port the port, 0 for any free one */
-        public void setPort(int port) {
-            this.port = port;
-        }
-
-        /** @return the bound address */
-        public String getHost() {
-            return host;
-        }
-
-        /** @param host the bound address */
-        public void setHost(String host) {
-            this.host = host;
-        }
-
-        /** @return the accepted AK/SK pairs */
-        public List<AccessKey> getAccessKeys() {
-            return accessKeys;
-        }
-
-        /** @param accessKeys the accepted AK/SK pairs */
-        public void setAccessKeys(List<AccessKey> accessKeys) {
-            this.accessKeys = accessKeys;
-        }
-
-        /** @return the accepted tokens */
-        public List<Token> getTokens() {
-            return tokens;
-        }
-
-        /** @param tokens the accepted tokens */
-        public void setTokens(List<Token> tokens) {
-            this.tokens = tokens;
-        }
-    }
-
-    /** One AK/SK pair and the projects it may read and change (S4, S5); never printed. */
-    public static class AccessKey {
-        /** The access key (AK). */
-        private String accessKey;
-
-        /** The secret key (SK). */
-        private String secretKey;
-
-        /** The projects this pair may read and change. */
-        private List<String> projects = new ArrayList<>();
-
-        /** @return the access key */
-        public String getAccessKey() {
-            return accessKey;
-        }
-
-        /** @param accessKey the access key */
-        public void setAccessKey(String accessKey) {
-            this.accessKey = accessKey;
-        }
-
-        /** @return the secret key */
-        public String getSecretKey() {
-            return secretKey;
-        }
-
-        /** @param secretKey the secret key */
-        public void setSecretKey(String secretKey) {
-            this.secretKey = secretKey;
-        }
-
-        /** @return the granted projects */
-        public List<String> getProjects() {
-            return projects;
-        }
-
-        /** @param projects the granted projects */
-        public void setProjects(List<String> projects) {
-            this.projects = projects;
-        }
-    }
-
-    /** One X-Auth-Token and the projects it may read and change (S4, S5); never printed. */
-    public static class Token {
-        /** The token. */
-        private String token;
-
-        /** The projects this token may read and change. */
-        private List<String> projects = new ArrayList<>();
-
-        /** @return the token */
-        public String getToken() {
-            return token;
-        }
-
-        /** @param token the token */
-        public void setToken(String token) {
-            this.token = token;
-        }
-
-        /** @return the granted projects */
-        public List<String> getProjects() {
-            return projects;
-        }
-
-        /** @param projects the granted projects */
-        public void setProjects(List<String> projects) {
-            this.projects = projects;
-        }
-    }
-
-    private static boolean isPositive(Duration d) {
-        return d != null && !d.isNegative() && !d.isZero();
-    }
-
-    /** Rejects a field with a message that names the property as it is written ({@code secret-stages.max-versions}). */
-    private static void reject(Errors errors, String field, String code, String message) {
-        String property = PREFIX + "." + field.replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
-        errors.rejectValue(field, code, property + " " + message);
-    }
-
     @Override
     public boolean supports(Class<?> type) {
         return SecretStagesProperties.class.isAssignableFrom(type);
     }
 
-    /** Applies the builders' rules, naming the property that breaks one. */
+    /** Applies the builders' rules ({@link SecretStagesPropertiesRules}), naming the property that breaks one. */
     @Override
     public void validate(Object target, Errors errors) {
-        SecretStagesProperties p = (SecretStagesProperties) target;
-        if (p.maxStages < 2) {
-            reject(errors, "maxStages", "min", "must be at least 2 (the built-in stages, R14)");
-        }
-        if (p.maxVersions <= p.maxStages) {
-            reject(errors, "maxVersions", "range", "must exceed max-stages (" + p.maxStages
-                    + ") so that a deprecated version can be removed (R15)");
-        }
-        if (p.writeCacheSize < 0) {
-            reject(errors, "writeCacheSize", "min", "must not be negative");
-        }
-        if (p.jdbc.tablePrefix == null || !TABLE_PREFIX.matcher(p.jdbc.tablePrefix).matches()) {
-            reject(errors, "jdbc.tablePrefix", "pattern", "must match " + TABLE_PREFIX.pattern());
-        }
-        if (p.jdbc.initializeSchema == null) {
-            reject(errors, "jdbc.initializeSchema", "required", "must be embedded, always or never");
-        }
-        if (!isPositive(p.callTimeout)) {
-            reject(errors, "callTimeout", "positive", "must be positive (every call has a deadline, R21)");
-        }
-        if (!isPositive(p.jdbc.statementTimeout)) {
-            reject(errors, "jdbc.statementTimeout", "positive", "must be positive");
-        }
-        if (!isPositive(p.jdbc.networkTimeout)) {
-            reject(errors, "jdbc.networkTimeout", "positive", "must be positive");
-        }
-        validateServer(p.server, errors);
-        if (p.cache.staleness == null || p.cache.staleness.isNegative() || p.cache.staleness.isZero()) {
-            reject(errors, "cache.staleness", "positive", "must be positive");
-        }
-        if (p.cache.maximumSize <= 0) {
-            reject(errors, "cache.maximumSize", "positive", "must be positive");
-        }
-        if (p.health.timeout == null || p.health.timeout.isNegative() || p.health.timeout.isZero()) {
-            reject(errors, "health.timeout", "positive", "must be positive");
-        }
-        if (p.health.probeProject == null || !p.health.probeProject.matches("[A-Za-z0-9_-]{1,64}")) {
-            reject(errors, "health.probeProject", "pattern", "must be a project name (R1): [A-Za-z0-9_-]{1,64}");
-        }
-    }
-
-    /** Only checked when the server is enabled; rejection messages never carry a credential. */
-    private static void validateServer(Server s, Errors errors) {
-        if (!s.enabled) {
-            return;
-        }
-        if (s.port < 0 || s.port > 65535) {
-            reject(errors, "server.port", "range", "must be 0 (any free port) to 65535");
-        }
-        if (s.host == null || s.host.isBlank()) {
-            reject(errors, "server.host", "required", "must not be empty");
-        }
-        for (int i = 0; i < s.accessKeys.size(); i++) {
-            AccessKey k = s.accessKeys.get(i);
-            if (k.accessKey == null || k.accessKey.isBlank()) {
-                reject(errors, "server.accessKeys[" + i + "].accessKey", "required", "must not be empty");
-            }
-            if (k.secretKey == null || k.secretKey.isEmpty()) {
-                reject(errors, "server.accessKeys[" + i + "].secretKey", "required", "must not be empty");
-            }
-            if (k.projects == null || k.projects.isEmpty()) {
-                reject(errors, "server.accessKeys[" + i + "].projects", "required", "must name at least one project");
-            }
-        }
-        for (int i = 0; i < s.tokens.size(); i++) {
-            Token t = s.tokens.get(i);
-            if (t.token == null || t.token.isEmpty()) {
-                reject(errors, "server.tokens[" + i + "].token", "required", "must not be empty");
-            }
-            if (t.projects == null || t.projects.isEmpty()) {
-                reject(errors, "server.tokens[" + i + "].projects", "required", "must name at least one project");
-            }
-        }
+        SecretStagesPropertiesRules.validate((SecretStagesProperties) target, errors);
     }
 }
