@@ -18,6 +18,15 @@ final class SecretStagesPropertiesRules {
     private SecretStagesPropertiesRules() {
     }
 
+    private static final String EMPTY = "must not be empty";
+    private static final String NO_PROJECT = "must name at least one project";
+
+    private static void required(Errors errors, String field, boolean missing, String message) {
+        if (missing) {
+            reject(errors, field, "required", message);
+        }
+    }
+
     private static boolean isPositive(Duration d) {
         return d != null && !d.isNegative() && !d.isZero();
     }
@@ -86,29 +95,19 @@ final class SecretStagesPropertiesRules {
         if (s.getPort() < 0 || s.getPort() > 65535) {
             reject(errors, "server.port", "range", "must be 0 (any free port) to 65535");
         }
-        if (s.getHost() == null || s.getHost().isBlank()) {
-            reject(errors, "server.host", "required", "must not be empty");
-        }
+        required(errors, "server.host", s.getHost() == null || s.getHost().isBlank(), EMPTY);
         for (int i = 0; i < s.getAccessKeys().size(); i++) {
             SecretStagesServerProperties.AccessKey k = s.getAccessKeys().get(i);
-            if (k.getAccessKey() == null || k.getAccessKey().isBlank()) {
-                reject(errors, "server.accessKeys[" + i + "].accessKey", "required", "must not be empty");
-            }
-            if (k.getSecretKey() == null || k.getSecretKey().isEmpty()) {
-                reject(errors, "server.accessKeys[" + i + "].secretKey", "required", "must not be empty");
-            }
-            if (k.getProjects() == null || k.getProjects().isEmpty()) {
-                reject(errors, "server.accessKeys[" + i + "].projects", "required", "must name at least one project");
-            }
+            String at = "server.accessKeys[" + i + "].";
+            required(errors, at + "accessKey", k.getAccessKey() == null || k.getAccessKey().isBlank(), EMPTY);
+            required(errors, at + "secretKey", k.getSecretKey() == null || k.getSecretKey().isEmpty(), EMPTY);
+            required(errors, at + "projects", k.getProjects() == null || k.getProjects().isEmpty(), NO_PROJECT);
         }
         for (int i = 0; i < s.getTokens().size(); i++) {
             SecretStagesServerProperties.Token t = s.getTokens().get(i);
-            if (t.getToken() == null || t.getToken().isEmpty()) {
-                reject(errors, "server.tokens[" + i + "].token", "required", "must not be empty");
-            }
-            if (t.getProjects() == null || t.getProjects().isEmpty()) {
-                reject(errors, "server.tokens[" + i + "].projects", "required", "must name at least one project");
-            }
+            String at = "server.tokens[" + i + "].";
+            required(errors, at + "token", t.getToken() == null || t.getToken().isEmpty(), EMPTY);
+            required(errors, at + "projects", t.getProjects() == null || t.getProjects().isEmpty(), NO_PROJECT);
         }
     }
 }

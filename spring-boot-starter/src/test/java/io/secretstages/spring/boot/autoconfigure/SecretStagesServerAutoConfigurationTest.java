@@ -20,6 +20,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -92,11 +93,14 @@ class SecretStagesServerAutoConfigurationTest {
             assertThat(ctx).hasFailed();
             assertThat(StartUpFailures.messages(ctx.getStartupFailure())).contains("secret-stages.server.port");
         });
-        enabled.withPropertyValues("secret-stages.server.access-keys[0].projects=").run(ctx -> {
-            assertThat(ctx).hasFailed();
-            assertThat(StartUpFailures.messages(ctx.getStartupFailure()))
-                    .contains("secret-stages.server.access-keys[0].projects").doesNotContain(SK);
-        });
+        for (String property : List.of("host", "access-keys[0].access-key", "access-keys[0].secret-key",
+                "access-keys[0].projects", "tokens[0].token", "tokens[0].projects")) {
+            enabled.withPropertyValues("secret-stages.server." + property + "=").run(ctx -> {
+                assertThat(ctx).hasFailed();
+                assertThat(StartUpFailures.messages(ctx.getStartupFailure()))
+                        .contains("secret-stages.server." + property).doesNotContain(SK).doesNotContain(TOKEN);
+            });
+        }
     }
 
     @Test
