@@ -182,7 +182,8 @@ final class Fixtures {
     private static void insertSecrets(Connection c, String prefix, int from, int to, int versions) throws SQLException {
         long now = System.currentTimeMillis();
         try (PreparedStatement secret = c.prepareStatement(
-                "INSERT INTO ss_secrets (project_id, secret_name, revision, last_version) VALUES ('bench', ?, ?, ?)");
+                "INSERT INTO ss_secrets (project_id, secret_name, revision, last_version, create_time)"
+                        + " VALUES ('bench', ?, ?, ?, ?)");
              PreparedStatement version = c.prepareStatement("INSERT INTO ss_versions (project_id, secret_name,"
                      + " version_number, create_time, is_string, secret_value) VALUES ('bench', ?, ?, ?, FALSE, ?)");
              PreparedStatement stage = c.prepareStatement("INSERT INTO ss_stages (project_id, secret_name,"
@@ -192,6 +193,7 @@ final class Fixtures {
                 secret.setString(1, name);
                 secret.setLong(2, versions);
                 secret.setLong(3, versions);
+                secret.setLong(4, now); // as the library writes it: a NULL would take the schema-upgrade fallback
                 secret.addBatch();
                 for (int v = 1; v <= versions; v++) {
                     version.setString(1, name);
