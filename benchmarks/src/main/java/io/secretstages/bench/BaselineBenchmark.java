@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The physical limits the library is measured against, on the same data and pool: a {@link ConcurrentHashMap} get
  * of a record like a stage; a bare primary-key SELECT of the secrets table; a bare single-row UPDATE + COMMIT of
- * the same rows (a value set to itself: the row is locked and rewritten, the library's state is unchanged).
+ * the same rows (a value set to itself: the row is locked and rewritten, the library's state is unchanged); and
+ * the library's own version-read statement, bare ({@link #jdbcVersionRead}).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -87,6 +88,45 @@ public class BaselineBenchmark {
     @Benchmark
     public int jdbcUpdate(ThreadRandom w) throws SQLException {
         return update(pool, names[pick(w)]);
+    }
+
+    /**
+     * The library's own version read, run bare: the statement {@code JdbcStageRepository.loadVersion} sends for
+     * {@code getVersion(p, s, "latest")} (a copy of {@code DialectStatements.loadVersion} with this database's
+     * stage-name aggregate), on the same pool and data, without the library around it. It tells the statement's
+     * cost on this database from the library's: getLatest against it is the library's share, it against
+     * {@link #jdbcSelect} the statement's.
+     */
+    @Benchmark
+    public long jdbcVersionRead(ThreadRandom w) throws SQLException {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(versionRead(store))) {
+            ps.setString(1, "SYSCURRENT");
+            ps.setNull(2, java.sql.Types.BIGINT);
+            ps.setString(3, Fixtures.PROJECT);
+            ps.setString(4, names[pick(w)]);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(5) + rs.getBytes(10).length + rs.getString(11).length();
+            }
+        }
+    }
+
+    /** {@code DialectStatements.loadVersion} for the {@code ss_} tables (copied: the store's is internal). */
+    static String versionRead(String store) {
+        String stageNames = store.startsWith("pg") ? "string_agg(t.stage_name, ',')"
+                : store.startsWith("h2") ? "LISTAGG(t.stage_name, ',')" : "group_concat(t.stage_name, ',')";
+        return "SELECT s.revision, COALESCE(s.create_time, (SELECT MIN(m.create_time) FROM ss_versions m"
+                + " WHERE m.project_id = s.project_id AND m.secret_name = s.secret_name)), s.deletion_time,"
+                + " s.description, v.version_number, v.create_time, v.client_token, v.expire_time, v.is_string,"
+                + " v.secret_value, (SELECT " + stageNames + " FROM ss_stages t"
+                + " WHERE t.project_id = v.project_id AND t.secret_name = v.secret_name"
+                + " AND t.version_number = v.version_number)"
+                + " FROM ss_secrets s"
+                + " LEFT JOIN ss_stages h ON h.project_id = s.project_id AND h.secret_name = s.secret_name"
+                + " AND h.stage_name = ?"
+                + " LEFT JOIN ss_versions v ON v.project_id = s.project_id AND v.secret_name = s.secret_name"
+                + " AND v.version_number = COALESCE(CAST(? AS BIGINT), h.version_number)"
+                + " WHERE s.project_id = ? AND s.secret_name = ?";
     }
 
     /** The bare primary-key SELECT of one secret's row. */
