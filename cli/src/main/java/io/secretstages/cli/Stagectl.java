@@ -71,8 +71,8 @@ public final class Stagectl {
     String passwordOnCommandLine;
     @Option(names = "--timeout", scope = CommandLine.ScopeType.INHERIT, defaultValue = "30s",
             converter = DurationConverter.class, paramLabel = "DURATION",
-            description = "the command's deadline: it bounds each login, statement and network read, and the command"
-                    + " gives up 2s past it (for example 30s, 500ms, 2m; default: ${DEFAULT-VALUE})")
+            description = "the command's deadline: it bounds each login and statement (a network read: 1s past it),"
+                    + " and the command gives up 2s past it (for example 30s, 500ms, 2m; default: ${DEFAULT-VALUE})")
     Duration timeout;
     @Option(names = {"-p", "--project"}, scope = CommandLine.ScopeType.INHERIT, defaultValue = "demo-project",
             description = "project id (default: ${DEFAULT-VALUE})")

@@ -60,8 +60,9 @@ import static io.secretstages.store.jdbc.Parameters.bindKey;
  * when the process crashes (an H2 file with {@code WRITE_DELAY} above 0, H2's default; an SQLite file not in WAL mode
  * with {@code synchronous=FULL}), unless {@link Builder#allowDelayedWrites(boolean)}; open one with
  * {@link DurableJdbcUrl}. <b>Deadlines.</b> Every statement has a {@linkplain Builder#statementTimeout timeout} and
- * every connection a {@linkplain Builder#networkTimeout network timeout} (10 s each by default); a failure after a
- * commit was sent is a {@link StoreException} whose {@link StoreException#ambiguous()} is true.
+ * every connection a {@linkplain Builder#networkTimeout network timeout} (10 s each by default; a network timeout not
+ * above the statement timeout is applied one second past it, so that a slow statement's cancel comes first); a
+ * failure after a commit was sent is a {@link StoreException} whose {@link StoreException#ambiguous()} is true.
  */
 public final class JdbcStageRepository implements StageRepository {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcStageRepository.class);
@@ -164,7 +165,10 @@ public final class JdbcStageRepository implements StageRepository {
          * as it was before the connection is returned): past it the driver closes the connection and the call fails
          * with a {@link StoreException}, {@linkplain StoreException#ambiguous() ambiguous} if it was waiting for a
          * commit. It bounds a database or network that has gone silent (a server frozen, a firewall dropping
-         * packets). Keep it at or above {@link #statementTimeout}, so that a slow statement is cancelled first. In
+         * packets). A slow statement must be cancelled first, so a network timeout that is not above the
+         * {@link #statementTimeout} (the defaults are both 10 s) is applied as the statement timeout plus one second:
+         * the database's answer to the cancel then arrives before the connection is given up, and a statement
+         * blocked by a lock is rolled back rather than left to run on after the call failed. In
          * process databases (H2 embedded, SQLite) have no network and ignore it. It does not bound taking a
          * connection from the pool: that is the pool's own timeout (HikariCP's {@code connectionTimeout}). Zero: no
          * limit. Default 10 s.

@@ -60,6 +60,9 @@ final class JdbcTransactions {
         }
     }
 
+    /** How long after a statement timeout's cancel the connection is still waited for (see below). */
+    static final long CANCEL_GRACE_MILLIS = 1_000;
+
     private final DataSource dataSource;
     private final DialectStatements dialect;
     private final int statementTimeoutSeconds;
@@ -75,7 +78,29 @@ final class JdbcTransactions {
         this.dialect = dialect;
         this.timeoutOnSession = dialect.queryTimeoutIsSessionSetting();
         this.statementTimeoutSeconds = (int) Math.min(Integer.MAX_VALUE, (statementTimeout.toMillis() + 999) / 1000);
-        this.networkTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, networkTimeout.toMillis());
+        this.networkTimeoutMillis = effectiveNetworkTimeoutMillis(statementTimeoutSeconds, networkTimeout);
+    }
+
+    /**
+     * The network timeout set on connections: the one given, unless it would end the wait no later than the statement
+     * timeout's cancel, in which case {@link #CANCEL_GRACE_MILLIS} after the statement timeout. At a statement
+     * timeout the driver asks the database to cancel the statement, and the cancellation's answer takes a moment to
+     * come back: with the two timeouts equal, the connection could be closed first, and a statement left waiting for
+     * a lock on the server then runs to its end after the call has failed (measured: a put blocked by a row lock,
+     * reported as an unknown outcome, applied once the lock was released). The cancel must win for a statement the
+     * database still answers for; the network timeout is for a database that has gone silent.
+     *
+     * @param statementTimeoutSeconds the statement timeout, whole seconds (0: none)
+     * @param networkTimeout the network timeout asked for (zero: none)
+     * @return milliseconds (0: none)
+     */
+    static int effectiveNetworkTimeoutMillis(int statementTimeoutSeconds, Duration networkTimeout) {
+        long network = networkTimeout.toMillis();
+        long statement = statementTimeoutSeconds * 1000L;
+        if (network > 0 && statement > 0 && network <= statement) {
+            network = statement + CANCEL_GRACE_MILLIS;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, network);
     }
 
     /**

@@ -224,6 +224,88 @@ class PostgresTimeoutTest {
         }
     }
 
+    /**
+     * A put blocked by another transaction's row lock, with the statement and network timeouts equal (as stagectl's
+     * {@code --timeout} and the defaults set them): the connection is waited for past the statement timeout, so the
+     * database's answer to the cancel decides the call: STORE_FAILURE with a known outcome, and nothing applied once
+     * the lock is released (with the two timeouts ending together the connection could be given up first, leaving
+     * the statement to run on the server after the call failed: a put reported failed, applied later).
+     */
+    @Test
+    void aWriteBlockedByARowLockIsCancelledBeforeItsConnectionIsGivenUp() throws Exception {
+        List<Integer> networkTimeouts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (HikariDataSource pool = pool(TestDatabases.postgres().getPort())) {
+            javax.sql.DataSource recording = recordingNetworkTimeouts(pool, networkTimeouts);
+            StageManager m = StageManager.builder().repository(JdbcStageRepository.builder(recording)
+                    .initializeSchema(true).statementTimeout(TIMEOUT).networkTimeout(TIMEOUT).build()).build();
+            String secret = "locked-" + System.nanoTime();
+            m.createSecret("timeouts", secret, SecretValue.ofString("one"));
+            try (java.sql.Connection lock = pool.getConnection()) {
+                lock.setAutoCommit(false);
+                try (java.sql.PreparedStatement ps = lock.prepareStatement(
+                        "SELECT revision FROM ss_secrets WHERE project_id = 'timeouts' AND secret_name = ? FOR UPDATE")) {
+                    ps.setString(1, secret);
+                    assertTrue(ps.executeQuery().next());
+                }
+                boolean ambiguous = failsInTime("a put blocked by a row lock",
+                        () -> m.putVersion("timeouts", secret, SecretValue.ofString("two")));
+                assertFalse(ambiguous, "the statement was cancelled by the database: its outcome is known");
+                lock.rollback();
+            }
+            // a write after the lock is released queues behind any statement still waiting for it on the server
+            m.updateStage("timeouts", secret, "blue", "v1", Optional.empty());
+            List<VersionMetadata> versions = m.listVersions("timeouts", secret, true);
+            assertEquals(1, versions.size(), "the put that failed was applied after the lock was released: "
+                    + versions);
+        }
+        assertFalse(networkTimeouts.isEmpty(), "the store set network timeouts");
+        long expected = TIMEOUT.toMillis() + JdbcTransactions.CANCEL_GRACE_MILLIS;
+        for (int t : networkTimeouts) {
+            assertTrue(t == expected || t == 0, "network timeout " + t + " ms set, expected " + expected
+                    + " (or 0, putting a connection back as it was)");
+        }
+        assertTrue(networkTimeouts.contains((int) expected), networkTimeouts.toString());
+    }
+
+    @Test
+    void aNetworkTimeoutNotAboveTheStatementTimeoutEndsOneSecondAfterIt() {
+        assertEquals(3_000, JdbcTransactions.effectiveNetworkTimeoutMillis(2, Duration.ofSeconds(2)));
+        assertEquals(3_000, JdbcTransactions.effectiveNetworkTimeoutMillis(2, Duration.ofMillis(500)));
+        assertEquals(2_001, JdbcTransactions.effectiveNetworkTimeoutMillis(2, Duration.ofMillis(2_001)));
+        assertEquals(30_000, JdbcTransactions.effectiveNetworkTimeoutMillis(10, Duration.ofSeconds(30)));
+        assertEquals(0, JdbcTransactions.effectiveNetworkTimeoutMillis(10, Duration.ZERO), "none stays none");
+        assertEquals(500, JdbcTransactions.effectiveNetworkTimeoutMillis(0, Duration.ofMillis(500)),
+                "without a statement timeout the network timeout is as given");
+    }
+
+    /** The pool, with every {@link java.sql.Connection#setNetworkTimeout} the store makes recorded in {@code into}. */
+    private static javax.sql.DataSource recordingNetworkTimeouts(HikariDataSource pool, List<Integer> into) {
+        return (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
+                PostgresTimeoutTest.class.getClassLoader(), new Class<?>[]{javax.sql.DataSource.class},
+                (proxy, method, args) -> {
+                    Object result = invoke(method, pool, args);
+                    if (!method.getName().equals("getConnection")) {
+                        return result;
+                    }
+                    java.sql.Connection c = (java.sql.Connection) result;
+                    return java.lang.reflect.Proxy.newProxyInstance(PostgresTimeoutTest.class.getClassLoader(),
+                            new Class<?>[]{java.sql.Connection.class}, (p, m, a) -> {
+                                if (m.getName().equals("setNetworkTimeout")) {
+                                    into.add((Integer) a[1]);
+                                }
+                                return invoke(m, c, a);
+                            });
+                });
+    }
+
+    private static Object invoke(java.lang.reflect.Method method, Object target, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
     private static boolean hasValue(StageManager m, String secret, String value) {
         for (VersionMetadata v : m.listVersions("timeouts", secret, true)) {
             if (m.getVersion("timeouts", secret, v.id()).value().string().orElseThrow().equals(value)) {
