@@ -162,6 +162,9 @@ public final class BenchmarkSuite {
         run(lib + "\\.(getStage|getLatest|getByStage|updateStage|putVersion|createSecret)$", 1, "1000",
                 new String[]{"pg-durable"}, "random");
         run(jdbc1, 1, "1000", new String[]{"pg-durable"}, "random");
+        run(lib + "\\.(getStage|getLatest|getByStage|updateStage|putVersion|createSecret)$", 1, "100000",
+                new String[]{"pg-durable"}, "random");
+        run(jdbc1, 1, "100000", new String[]{"pg-durable"}, "random");
         // scale
         run(readWrite, 1, "100000,1000000", new String[]{"memory"}, "random");
         run(map, 1, "100000,1000000", new String[]{"map"}, "random");
