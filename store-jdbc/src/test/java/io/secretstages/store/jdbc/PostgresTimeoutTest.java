@@ -12,7 +12,13 @@ import io.secretstages.tck.UntilAnswered;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.sql.DataSource;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,7 +44,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@link JdbcStageRepository.Builder#networkTimeout}, issue 12, R21 in docs/rules.md) against a PostgreSQL behind a
  * {@link FaultyProxy} that goes silent or drops connections, and a server killed and restarted under load: every call
  * fails with STORE_FAILURE within the timeouts plus a margin, a failed call is never applied later unless its failure
- * said the outcome was unknown, and calls succeed again once the database is back.
+ * said the outcome was unknown, and calls succeed again once the database is back; and a write blocked by a row lock
+ * is cancelled by the database before its connection is given up.
  */
 class PostgresTimeoutTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
@@ -233,16 +241,16 @@ class PostgresTimeoutTest {
      */
     @Test
     void aWriteBlockedByARowLockIsCancelledBeforeItsConnectionIsGivenUp() throws Exception {
-        List<Integer> networkTimeouts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Integer> networkTimeouts = new CopyOnWriteArrayList<>();
         try (HikariDataSource pool = pool(TestDatabases.postgres().getPort())) {
-            javax.sql.DataSource recording = recordingNetworkTimeouts(pool, networkTimeouts);
+            DataSource recording = recordingNetworkTimeouts(pool, networkTimeouts);
             StageManager m = StageManager.builder().repository(JdbcStageRepository.builder(recording)
                     .initializeSchema(true).statementTimeout(TIMEOUT).networkTimeout(TIMEOUT).build()).build();
             String secret = "locked-" + System.nanoTime();
             m.createSecret("timeouts", secret, SecretValue.ofString("one"));
-            try (java.sql.Connection lock = pool.getConnection()) {
+            try (Connection lock = pool.getConnection()) {
                 lock.setAutoCommit(false);
-                try (java.sql.PreparedStatement ps = lock.prepareStatement(
+                try (PreparedStatement ps = lock.prepareStatement(
                         "SELECT revision FROM ss_secrets WHERE project_id = 'timeouts' AND secret_name = ? FOR UPDATE")) {
                     ps.setString(1, secret);
                     assertTrue(ps.executeQuery().next());
@@ -278,18 +286,18 @@ class PostgresTimeoutTest {
                 "without a statement timeout the network timeout is as given");
     }
 
-    /** The pool, with every {@link java.sql.Connection#setNetworkTimeout} the store makes recorded in {@code into}. */
-    private static javax.sql.DataSource recordingNetworkTimeouts(HikariDataSource pool, List<Integer> into) {
-        return (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
-                PostgresTimeoutTest.class.getClassLoader(), new Class<?>[]{javax.sql.DataSource.class},
+    /** The pool, with every {@link Connection#setNetworkTimeout} the store makes recorded in {@code into}. */
+    private static DataSource recordingNetworkTimeouts(HikariDataSource pool, List<Integer> into) {
+        return (DataSource) Proxy.newProxyInstance(
+                PostgresTimeoutTest.class.getClassLoader(), new Class<?>[]{DataSource.class},
                 (proxy, method, args) -> {
                     Object result = invoke(method, pool, args);
                     if (!method.getName().equals("getConnection")) {
                         return result;
                     }
-                    java.sql.Connection c = (java.sql.Connection) result;
-                    return java.lang.reflect.Proxy.newProxyInstance(PostgresTimeoutTest.class.getClassLoader(),
-                            new Class<?>[]{java.sql.Connection.class}, (p, m, a) -> {
+                    Connection c = (Connection) result;
+                    return Proxy.newProxyInstance(PostgresTimeoutTest.class.getClassLoader(),
+                            new Class<?>[]{Connection.class}, (p, m, a) -> {
                                 if (m.getName().equals("setNetworkTimeout")) {
                                     into.add((Integer) a[1]);
                                 }
@@ -298,10 +306,10 @@ class PostgresTimeoutTest {
                 });
     }
 
-    private static Object invoke(java.lang.reflect.Method method, Object target, Object[] args) throws Throwable {
+    private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
         try {
             return method.invoke(target, args);
-        } catch (java.lang.reflect.InvocationTargetException e) {
+        } catch (InvocationTargetException e) {
             throw e.getCause();
         }
     }
