@@ -130,7 +130,10 @@ public class SecretStagesProperties implements Validator {
         /** How long one SQL statement may run before the driver cancels it; positive. */
         private Duration statementTimeout = Duration.ofSeconds(10);
 
-        /** How long a connection waits for a silent database before it is abandoned; positive. */
+        /**
+         * How long a connection waits for a silent database before it is abandoned; positive. One not above the
+         * statement timeout is applied as the statement timeout plus 1s, so that a slow statement is cancelled first.
+         */
         private Duration networkTimeout = Duration.ofSeconds(10);
 
         /** @return the statement timeout */

@@ -35,10 +35,23 @@ class SecretStagesTimeoutPropertiesTest {
         Recording rec = new Recording();
         runner.withBean(DataSource.class, rec::dataSource)
                 .withPropertyValues("secret-stages.jdbc.statement-timeout=3s",
+                        "secret-stages.jdbc.network-timeout=4500ms").run(ctx -> {
+                    ctx.getBean(StageManager.class).createSecret("p", "s", SecretValue.ofString("v"));
+                    assertThat(rec.queryTimeouts).isNotEmpty().containsOnly(3);
+                    assertThat(rec.networkTimeouts).contains(4500);
+                });
+    }
+
+    /** A network timeout not above the statement timeout ends 1 s after it: the statement's cancel comes first. */
+    @Test
+    void aNetworkTimeoutNotAboveTheStatementTimeoutReachesTheDriverOneSecondPastIt() {
+        Recording rec = new Recording();
+        runner.withBean(DataSource.class, rec::dataSource)
+                .withPropertyValues("secret-stages.jdbc.statement-timeout=3s",
                         "secret-stages.jdbc.network-timeout=1500ms").run(ctx -> {
                     ctx.getBean(StageManager.class).createSecret("p", "s", SecretValue.ofString("v"));
                     assertThat(rec.queryTimeouts).isNotEmpty().containsOnly(3);
-                    assertThat(rec.networkTimeouts).contains(1500);
+                    assertThat(rec.networkTimeouts).contains(4000).doesNotContain(1500);
                 });
     }
 
@@ -48,7 +61,7 @@ class SecretStagesTimeoutPropertiesTest {
         runner.withBean(DataSource.class, rec::dataSource).run(ctx -> {
             ctx.getBean(StageManager.class).createSecret("p", "s", SecretValue.ofString("v"));
             assertThat(rec.queryTimeouts).isNotEmpty().containsOnly(10);
-            assertThat(rec.networkTimeouts).contains(10_000);
+            assertThat(rec.networkTimeouts).contains(11_000); // 10 s, not above the statement timeout: 1 s past it
         });
     }
 
