@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -128,15 +129,22 @@ final class FaultyProxy implements AutoCloseable {
                 Socket upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort);
                 clients.add(client);
                 upstreams.add(upstream);
-                pump(client, upstream, true);
-                pump(upstream, client, false);
+                AtomicBoolean cut = new AtomicBoolean(); // set by the client's side when it drops this connection
+                pump(client, upstream, true, cut);
+                pump(upstream, client, false, cut);
             } catch (IOException e) {
                 // closed, or the database refused: the client sees its connection end
             }
         }
     }
 
-    private void pump(Socket from, Socket to, boolean fromClient) {
+    /**
+     * Forwards one direction of a connection. A drop marks the connection {@code cut} before it forwards the dropped
+     * chunk (when it does), and the database's side forwards nothing once it is cut: the answer to a forwarded chunk
+     * can never reach the client before the drop closes the connection (it did when this thread was descheduled
+     * between the forward and the close: the call succeeded although its connection was dropped).
+     */
+    private void pump(Socket from, Socket to, boolean fromClient, AtomicBoolean cut) {
         Thread t = new Thread(() -> {
             byte[] buffer = new byte[16384];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
@@ -148,8 +156,14 @@ final class FaultyProxy implements AutoCloseable {
                             gate.wait();
                         }
                     }
+                    if (!fromClient && cut.get()) {
+                        return; // the client's side dropped this connection: its answer is lost with it
+                    }
                     boolean drop = fromClient && dropsAt(buffer, n, tail);
                     tail = fromClient ? tailOf(buffer, n) : "";
+                    if (drop) {
+                        cut.set(true);
+                    }
                     if (drop && forwardDropped) {
                         out.write(buffer, 0, n);
                         out.flush();
