@@ -32,37 +32,34 @@ class SecretStagesTimeoutPropertiesTest {
 
     @Test
     void theJdbcTimeoutsReachTheDriver() {
-        Recording rec = new Recording();
-        runner.withBean(DataSource.class, rec::dataSource)
-                .withPropertyValues("secret-stages.jdbc.statement-timeout=3s",
-                        "secret-stages.jdbc.network-timeout=4500ms").run(ctx -> {
-                    ctx.getBean(StageManager.class).createSecret("p", "s", SecretValue.ofString("v"));
-                    assertThat(rec.queryTimeouts).isNotEmpty().containsOnly(3);
-                    assertThat(rec.networkTimeouts).contains(4500);
-                });
+        Recording rec = afterOneCall("secret-stages.jdbc.statement-timeout=3s",
+                "secret-stages.jdbc.network-timeout=4500ms");
+        assertThat(rec.queryTimeouts).isNotEmpty().containsOnly(3);
+        assertThat(rec.networkTimeouts).contains(4500);
     }
 
     /** A network timeout not above the statement timeout ends 1 s after it: the statement's cancel comes first. */
     @Test
     void aNetworkTimeoutNotAboveTheStatementTimeoutReachesTheDriverOneSecondPastIt() {
-        Recording rec = new Recording();
-        runner.withBean(DataSource.class, rec::dataSource)
-                .withPropertyValues("secret-stages.jdbc.statement-timeout=3s",
-                        "secret-stages.jdbc.network-timeout=1500ms").run(ctx -> {
-                    ctx.getBean(StageManager.class).createSecret("p", "s", SecretValue.ofString("v"));
-                    assertThat(rec.queryTimeouts).isNotEmpty().containsOnly(3);
-                    assertThat(rec.networkTimeouts).contains(4000).doesNotContain(1500);
-                });
+        Recording rec = afterOneCall("secret-stages.jdbc.statement-timeout=3s",
+                "secret-stages.jdbc.network-timeout=1500ms");
+        assertThat(rec.queryTimeouts).isNotEmpty().containsOnly(3);
+        assertThat(rec.networkTimeouts).contains(4000).doesNotContain(1500);
     }
 
     @Test
     void theJdbcTimeoutsDefaultToTheStoresTenSeconds() {
+        Recording rec = afterOneCall();
+        assertThat(rec.queryTimeouts).isNotEmpty().containsOnly(10);
+        assertThat(rec.networkTimeouts).contains(11_000); // 10 s, not above the statement timeout: 1 s past it
+    }
+
+    /** @return the timeouts the store set while the manager, built with {@code properties}, created one secret */
+    private Recording afterOneCall(String... properties) {
         Recording rec = new Recording();
-        runner.withBean(DataSource.class, rec::dataSource).run(ctx -> {
-            ctx.getBean(StageManager.class).createSecret("p", "s", SecretValue.ofString("v"));
-            assertThat(rec.queryTimeouts).isNotEmpty().containsOnly(10);
-            assertThat(rec.networkTimeouts).contains(11_000); // 10 s, not above the statement timeout: 1 s past it
-        });
+        runner.withBean(DataSource.class, rec::dataSource).withPropertyValues(properties).run(ctx ->
+                ctx.getBean(StageManager.class).createSecret("p", "s", SecretValue.ofString("v")));
+        return rec;
     }
 
     @Test
