@@ -14,7 +14,7 @@ import java.util.Set;
 
 /**
  * Wraps a {@link DataSource} and records every call that costs a database round trip on PostgreSQL: statement
- * executions (a batch is one), commits and rollbacks. Test code.
+ * executions (a batch is one), commits and rollbacks; and every network timeout set on a connection. Test code.
  */
 final class CountingDataSource {
     private static final Set<String> EXECUTES = Set.of("executeQuery", "executeUpdate", "executeBatch", "execute",
@@ -23,6 +23,8 @@ final class CountingDataSource {
     final List<String> calls = new ArrayList<>();
     /** Every SQL text handed to the driver (prepared or executed directly). */
     final List<String> sql = new ArrayList<>();
+    /** Every {@link Connection#setNetworkTimeout} the code under test made, in milliseconds, in order. */
+    private final List<Integer> networkTimeouts = new ArrayList<>();
     final DataSource dataSource;
 
     CountingDataSource(DataSource target) {
@@ -33,6 +35,10 @@ final class CountingDataSource {
         List<String> out = new ArrayList<>(calls);
         calls.clear();
         return out;
+    }
+
+    synchronized List<Integer> networkTimeouts() {
+        return new ArrayList<>(networkTimeouts);
     }
 
     private synchronized void record(String call) {
@@ -49,6 +55,11 @@ final class CountingDataSource {
         String name = method.getName();
         if (EXECUTES.contains(name) || name.equals("commit") || name.equals("rollback")) {
             record(name);
+        }
+        if (name.equals("setNetworkTimeout")) {
+            synchronized (this) {
+                networkTimeouts.add((Integer) args[1]);
+            }
         }
         if ((name.startsWith("prepare") || name.startsWith("execute") || name.equals("addBatch"))
                 && args != null && args.length > 0 && args[0] instanceof String) {

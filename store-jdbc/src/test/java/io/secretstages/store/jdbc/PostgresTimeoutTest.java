@@ -12,10 +12,6 @@ import io.secretstages.tck.UntilAnswered;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.sql.DataSource;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -241,10 +236,10 @@ class PostgresTimeoutTest {
      */
     @Test
     void aWriteBlockedByARowLockIsCancelledBeforeItsConnectionIsGivenUp() throws Exception {
-        List<Integer> networkTimeouts = new CopyOnWriteArrayList<>();
+        List<Integer> networkTimeouts;
         try (HikariDataSource pool = pool(TestDatabases.postgres().getPort())) {
-            DataSource recording = recordingNetworkTimeouts(pool, networkTimeouts);
-            StageManager m = StageManager.builder().repository(JdbcStageRepository.builder(recording)
+            CountingDataSource recording = new CountingDataSource(pool);
+            StageManager m = StageManager.builder().repository(JdbcStageRepository.builder(recording.dataSource)
                     .initializeSchema(true).statementTimeout(TIMEOUT).networkTimeout(TIMEOUT).build()).build();
             String secret = "locked-" + System.nanoTime();
             m.createSecret("timeouts", secret, SecretValue.ofString("one"));
@@ -265,6 +260,7 @@ class PostgresTimeoutTest {
             List<VersionMetadata> versions = m.listVersions("timeouts", secret, true);
             assertEquals(1, versions.size(), "the put that failed was applied after the lock was released: "
                     + versions);
+            networkTimeouts = recording.networkTimeouts();
         }
         assertFalse(networkTimeouts.isEmpty(), "the store set network timeouts");
         long expected = TIMEOUT.toMillis() + JdbcTransactions.CANCEL_GRACE_MILLIS;
@@ -284,34 +280,6 @@ class PostgresTimeoutTest {
         assertEquals(0, JdbcTransactions.effectiveNetworkTimeoutMillis(10, Duration.ZERO), "none stays none");
         assertEquals(500, JdbcTransactions.effectiveNetworkTimeoutMillis(0, Duration.ofMillis(500)),
                 "without a statement timeout the network timeout is as given");
-    }
-
-    /** The pool, with every {@link Connection#setNetworkTimeout} the store makes recorded in {@code into}. */
-    private static DataSource recordingNetworkTimeouts(HikariDataSource pool, List<Integer> into) {
-        return (DataSource) Proxy.newProxyInstance(
-                PostgresTimeoutTest.class.getClassLoader(), new Class<?>[]{DataSource.class},
-                (proxy, method, args) -> {
-                    Object result = invoke(method, pool, args);
-                    if (!method.getName().equals("getConnection")) {
-                        return result;
-                    }
-                    Connection c = (Connection) result;
-                    return Proxy.newProxyInstance(PostgresTimeoutTest.class.getClassLoader(),
-                            new Class<?>[]{Connection.class}, (p, m, a) -> {
-                                if (m.getName().equals("setNetworkTimeout")) {
-                                    into.add((Integer) a[1]);
-                                }
-                                return invoke(m, c, a);
-                            });
-                });
-    }
-
-    private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
-        try {
-            return method.invoke(target, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
-        }
     }
 
     private static boolean hasValue(StageManager m, String secret, String value) {
