@@ -162,13 +162,11 @@ final class FaultyProxy implements AutoCloseable {
                     boolean drop = fromClient && dropsAt(buffer, n, tail);
                     tail = fromClient ? tailOf(buffer, n) : "";
                     if (drop) {
-                        cut.set(true);
-                    }
-                    if (drop && forwardDropped) {
-                        out.write(buffer, 0, n);
-                        out.flush();
-                    }
-                    if (drop) {
+                        cut.set(true); // before the forward: its answer must find the connection cut
+                        if (forwardDropped) {
+                            out.write(buffer, 0, n);
+                            out.flush();
+                        }
                         armedDrops.incrementAndGet();
                         dropAll();
                         return;
