@@ -14,9 +14,12 @@ import java.util.TreeMap;
 /**
  * Runs {@link EncryptionBenchmark} (one fork per store, 5x1 s warm-up, 4x1 s measurement, 1 thread) on a PostgreSQL
  * it starts (fsync off, as {@link BenchmarkSuite}'s {@code pg}) and prints the rows of RESULTS.md's encryption
- * section: microseconds per operation and encrypted / plain throughput. {@code --quick} shortens every run;
- * {@code --stores=memory,memory-encrypted} runs only those stores, {@code --ops=getLatest} only that operation, and
- * {@code --prof=gc} (repeatable) adds a JMH profiler.
+ * section: microseconds per operation and encrypted / plain throughput, then {@link AesGcmFloorBenchmark}'s rows (the
+ * JDK's AES-GCM under a scheduled key, a fresh key, a fresh key then a fixed one; Tink's random bytes of a put), in
+ * the same run, with the memory store's added cost per put in multiples of them. {@code --quick} shortens every
+ * run; {@code --stores=memory,memory-encrypted} runs only those stores, {@code --ops=getLatest} only that operation
+ * ({@code --ops=none}: the floor rows alone), {@code --no-floor} leaves the floor rows out, and {@code --prof=gc}
+ * (repeatable) adds a JMH profiler.
  */
 public final class EncryptionBenchmarkRun {
     private EncryptionBenchmarkRun() {
@@ -38,7 +41,11 @@ public final class EncryptionBenchmarkRun {
             }
             String ops = List.of(args).stream().filter(a -> a.startsWith("--ops=")).findFirst()
                     .map(a -> a.substring("--ops=".length()).replace(',', '|')).orElse("getLatest|putVersion");
-            o.include(EncryptionBenchmark.class.getName() + "\\.(" + ops + ")$")
+            o.include(EncryptionBenchmark.class.getName() + "\\.(" + ops + ")$");
+            if (!List.of(args).contains("--no-floor")) {
+                o.include(AesGcmFloorBenchmark.class.getName() + "\\.");
+            }
+            o
                     .forks(1).threads(1)
                     .warmupIterations(quick ? 1 : 5).warmupTime(TimeValue.seconds(1))
                     .measurementIterations(quick ? 2 : 4).measurementTime(TimeValue.seconds(1))
@@ -48,7 +55,7 @@ public final class EncryptionBenchmarkRun {
             for (RunResult r : new Runner(o.build()).run()) {
                 String op = r.getParams().getBenchmark().replaceAll(".*\\.", "");
                 String store = r.getParams().getParam("store");
-                scores.put(op + " " + store, new double[]{r.getPrimaryResult().getScore(),
+                scores.put(store == null ? op : op + " " + store, new double[]{r.getPrimaryResult().getScore(),
                         r.getPrimaryResult().getScoreError()});
             }
             List<String> lines = new ArrayList<>();
@@ -65,6 +72,23 @@ public final class EncryptionBenchmarkRun {
                     lines.add(String.format("| %s | %s | %,.0f ± %,.0f | %,.0f ± %,.0f | %.2f | %.2f | %.2f | %.2fx |",
                             op, store, plain[0], plain[1], enc[0], enc[1], 1e6 / plain[0], 1e6 / enc[0],
                             1e6 / enc[0] - 1e6 / plain[0], enc[0] / plain[0]));
+                }
+            }
+            double[] put = scores.get("putVersion memory");
+            double[] putEncrypted = scores.get("putVersion memory-encrypted");
+            if (scores.containsKey("sameKey")) {
+                lines.add("");
+                lines.add("| AES-256-GCM of 32 bytes (JDK Cipher) / Tink's random bytes | ops/s | us/op "
+                        + "| memory put's added us/op in multiples of it |");
+                lines.add("|---|---|---|---|");
+                double added = put == null || putEncrypted == null ? Double.NaN
+                        : 1e6 / putEncrypted[0] - 1e6 / put[0];
+                for (String row : List.of("sameKey", "freshKey32", "freshKeyThenFixedKey", "tinkRandomOfAPut")) {
+                    double[] floor = scores.get(row);
+                    if (floor != null) {
+                        lines.add(String.format("| %s | %,.0f ± %,.0f | %.2f | %.1fx |", row, floor[0], floor[1],
+                                1e6 / floor[0], added / (1e6 / floor[0])));
+                    }
                 }
             }
             lines.forEach(System.out::println);
