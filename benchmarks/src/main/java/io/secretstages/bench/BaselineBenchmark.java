@@ -111,7 +111,10 @@ public class BaselineBenchmark {
         }
     }
 
-    /** {@code DialectStatements.loadVersion} for the {@code ss_} tables (copied: the store's is internal). */
+    /**
+     * {@code DialectStatements.loadVersion} for the {@code ss_} tables, copied (the store's is internal);
+     * {@code VersionReadCopyTest} fails if the two part.
+     */
     static String versionRead(String store) {
         String stageNames = store.startsWith("pg") ? "string_agg(t.stage_name, ',')"
                 : store.startsWith("h2") ? "LISTAGG(t.stage_name, ',')" : "group_concat(t.stage_name, ',')";
