@@ -6,12 +6,16 @@ import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 
@@ -49,8 +53,8 @@ public final class KeysetFiles {
     }
 
     /**
-     * Writes a keyset in the clear, atomically, readable and writable by the owner only where the file system has
-     * POSIX permissions.
+     * Writes a keyset in the clear, atomically and durably (on disk before the old file is replaced), readable and
+     * writable by the owner only where the file system has POSIX permissions.
      *
      * @param keyset the keyset
      * @param file the file, replaced if it exists
@@ -77,7 +81,8 @@ public final class KeysetFiles {
     }
 
     /**
-     * Writes a keyset encrypted by {@code keysetEncryptionKey}, atomically.
+     * Writes a keyset encrypted by {@code keysetEncryptionKey}, atomically and durably (on disk before the old file is
+     * replaced).
      *
      * @param keyset the keyset
      * @param file the file, replaced if it exists
@@ -99,14 +104,33 @@ public final class KeysetFiles {
             if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
                 Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
             }
-            Files.writeString(tmp, json, StandardCharsets.UTF_8);
+            // on disk before it replaces the old file: a crash of the machine must not leave an empty or partly
+            // written keyset where the only copy of the keys was (a rotation writes over it)
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer bytes = ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8));
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+                channel.force(true);
+            }
             try {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
+            forceDirectory(dir);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Makes the rename durable: the directory entry is on disk when the write returns. */
+    private static void forceDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (AccessDeniedException | UnsupportedOperationException e) {
+            // a platform that cannot open a directory (Windows) makes the rename durable on its own terms
         }
     }
 }
