@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTimeoutException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
@@ -215,6 +216,22 @@ final class JdbcTransactions {
             ps.setQueryTimeout(statementTimeoutSeconds);
         }
         return ps;
+    }
+
+    /**
+     * Creates a plain statement (for the schema's DDL, which is not a constant prepared statement) with the statement
+     * timeout in force, so that waiting for another node's schema lock is bounded like every other statement.
+     *
+     * @param c a connection of this template's work
+     * @return the statement
+     * @throws SQLException if the driver refused it
+     */
+    Statement createStatement(Connection c) throws SQLException {
+        Statement st = c.createStatement();
+        if (statementTimeoutSeconds > 0) {
+            st.setQueryTimeout(statementTimeoutSeconds);
+        }
+        return st;
     }
 
     /**

@@ -41,7 +41,7 @@ final class SchemaInitializer {
     static void apply(JdbcTransactions tx, DialectStatements sql, String prefix) {
         List<String> statements = ddl(sql.dialect(), prefix);
         tx.write("initialize the schema", JdbcTransactions.Shape.TRANSACTION, c -> {
-            try (Statement st = c.createStatement()) {
+            try (Statement st = tx.createStatement(c)) {
                 for (String preamble : sql.schemaPreamble()) {
                     st.execute(preamble);
                 }

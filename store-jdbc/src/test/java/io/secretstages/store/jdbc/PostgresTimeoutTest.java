@@ -10,11 +10,14 @@ import io.secretstages.VersionMetadata;
 import io.secretstages.spi.StoreException;
 import io.secretstages.tck.UntilAnswered;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +34,7 @@ import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -269,6 +273,33 @@ class PostgresTimeoutTest {
                     + " (or 0, putting a connection back as it was)");
         }
         assertTrue(networkTimeouts.contains((int) expected), networkTimeouts.toString());
+    }
+
+    /**
+     * Schema creation waits for the advisory lock another node's initialiser holds: the wait is a statement like any
+     * other, cancelled by the database at the statement timeout, not left to the network timeout (a dropped
+     * connection) or to nothing at all (no network timeout).
+     */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // without the bound it waits forever
+    void schemaCreationWaitingForAnotherNodesSchemaLockEndsAtTheStatementTimeout() throws Exception {
+        try (HikariDataSource pool = pool(TestDatabases.postgres().getPort());
+             Connection otherNode = pool.getConnection()) {
+            otherNode.setAutoCommit(false);
+            try (Statement st = otherNode.createStatement()) {
+                st.execute("SELECT pg_advisory_xact_lock(7512938471)"); // PostgresStatements.SCHEMA_LOCK
+            }
+            long start = System.nanoTime();
+            StoreException e = assertThrows(StoreException.class, () -> JdbcStageRepository.builder(pool)
+                    .initializeSchema(true).statementTimeout(TIMEOUT).networkTimeout(Duration.ZERO).build());
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            otherNode.rollback();
+            assertTrue(millis < BOUND_MILLIS, "ended after " + millis + " ms");
+            assertTrue(millis >= TIMEOUT.toMillis() - 100, "ended after " + millis + " ms, before the timeout: " + e);
+            assertTrue(e.getCause() instanceof SQLException sql && "57014".equals(sql.getSQLState()),
+                    "cancelled by the database (57014): " + e.getCause());
+            JdbcStageRepository.builder(pool).initializeSchema(true).statementTimeout(TIMEOUT).build(); // released
+        }
     }
 
     @Test
