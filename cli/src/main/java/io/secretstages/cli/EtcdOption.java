@@ -60,6 +60,14 @@ final class EtcdOption {
     }
 
     private static CliFailure notAnEndpoint(String endpoint) {
+        int at = endpoint.lastIndexOf('@');
+        if (at >= 0) { // user:password@ is never echoed: the URLs carry no credentials
+            int scheme = endpoint.indexOf("://");
+            String start = scheme >= 0 && scheme < at ? endpoint.substring(0, scheme + 3) : "";
+            return CliFailure.usage("--etcd takes the cluster's client URLs without credentials (no user@ or"
+                    + " user:password@), such as http://127.0.0.1:2379; not one: '" + start + "...@"
+                    + endpoint.substring(at + 1) + "'");
+        }
         return CliFailure.usage("--etcd takes the cluster's client URLs, comma-separated, such as"
                 + " http://127.0.0.1:2379,http://127.0.0.1:22379; not one: '" + endpoint + "'");
     }

@@ -34,6 +34,12 @@ final class StoreOpener {
      * @param environment the process environment (for {@value PasswordSource#ENVIRONMENT_VARIABLE})
      */
     record Options(String jdbcUrl, String user, Path passwordFile, Duration timeout, Map<String, String> environment) {
+        /** @return the options without the URL and the environment, either of which may hold a password */
+        @Override
+        public String toString() {
+            return "Options[jdbcUrl=(not shown), user=" + user + ", passwordFile=" + passwordFile + ", timeout="
+                    + timeout + ", environment=(" + environment.size() + " variables, not shown)]";
+        }
     }
 
     private StoreOpener() {

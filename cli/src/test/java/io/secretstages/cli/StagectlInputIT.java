@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -70,6 +71,16 @@ class StagectlInputIT {
                     stagectl.run("put-version", "k", url, "--value-file", locked.toString()));
         }
         assertStillOneVersion();
+    }
+
+    @Test
+    void anEtcdEndpointWithCredentialsIsAUsageErrorThatNeverEchoesThem() throws Exception {
+        assertUsage("--etcd takes the cluster's client URLs without credentials (no user@ or user:password@), such as"
+                        + " http://127.0.0.1:2379; not one: 'http://...@127.0.0.1:2379'",
+                stagectl.run("list-secrets", "--etcd", "http://root:hunter2@127.0.0.1:2379"));
+        Result unparsable = stagectl.run("list-secrets", "--etcd", "http://127.0.0.1:2379,ht tp://root:hunter2@x");
+        assertEquals(Stagectl.USAGE, unparsable.exit(), unparsable.toString());
+        assertFalse(unparsable.err().contains("hunter2") || unparsable.out().contains("hunter2"), unparsable.err());
     }
 
     @Test
