@@ -24,9 +24,10 @@ import java.util.regex.Pattern;
  * embedded database is opened so that an acknowledged commit survives a process crash).
  *
  * <p>With a timeout, every connection is bounded by it as far as plain JDBC allows: the login (PostgreSQL's
- * {@code loginTimeout} and {@code connectTimeout}, which its driver reads instead of
- * {@link DriverManager#setLoginTimeout}), the connection's network timeout, and a query timeout on every statement
- * it creates (whole seconds, rounded up). Without one (zero), connections are the driver's defaults.
+ * {@code loginTimeout} and {@code connectTimeout} connection properties; the JVM-wide
+ * {@link DriverManager#setLoginTimeout} is left alone, it is every other caller's too, and H2 and SQLite do not read
+ * it), the connection's network timeout, and a query timeout on every statement it creates (whole seconds, rounded
+ * up). Without one (zero), connections are the driver's defaults.
  */
 public final class DriverManagerDataSource implements DataSource {
     private static final Pattern PASSWORD_SETTING = Pattern.compile("(?i)((?:password|pwd)=)[^;&]*");
@@ -91,7 +92,6 @@ public final class DriverManagerDataSource implements DataSource {
             properties.setProperty("loginTimeout", Integer.toString(timeoutSeconds));
             properties.setProperty("connectTimeout", Integer.toString(timeoutSeconds));
         }
-        DriverManager.setLoginTimeout(timeoutSeconds);
         Connection connection = DriverManager.getConnection(url, properties);
         try {
             connection.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
