@@ -171,13 +171,27 @@ public final class CsmsServer implements AutoCloseable {
         /**
          * @param idle how long a connection may stay silent (default 30 s)
          * @param body how long a request body may take to arrive (default 10 s): a slower one gets 408
-         * @param shutdown how long {@link CsmsServer#close()} waits for in-flight requests (default 10 s)
+         * @param shutdown how long {@link CsmsServer#close()} waits for in-flight requests (default 10 s; zero: not at
+         *                 all)
          * @return this builder
+         * @throws IllegalArgumentException if {@code idle} or {@code body} is not positive (Jetty would read zero as
+         *                                  "never": a silent client would hold its connection and thread for good), or
+         *                                  {@code shutdown} is negative
          */
         public Builder timeouts(Duration idle, Duration body, Duration shutdown) {
-            this.idleTimeout = Objects.requireNonNull(idle, "idle");
-            this.bodyTimeout = Objects.requireNonNull(body, "body");
-            this.shutdownTimeout = Objects.requireNonNull(shutdown, "shutdown");
+            Objects.requireNonNull(idle, "idle");
+            Objects.requireNonNull(body, "body");
+            Objects.requireNonNull(shutdown, "shutdown");
+            if (idle.isZero() || idle.isNegative() || body.isZero() || body.isNegative()) {
+                throw new IllegalArgumentException("the idle and body timeouts must be positive (" + idle + ", " + body
+                        + "): a server without them waits for a silent client forever");
+            }
+            if (shutdown.isNegative()) {
+                throw new IllegalArgumentException("the shutdown timeout must not be negative: " + shutdown);
+            }
+            this.idleTimeout = idle;
+            this.bodyTimeout = body;
+            this.shutdownTimeout = shutdown;
             return this;
         }
 

@@ -9,6 +9,7 @@ import com.huaweicloud.sdk.csms.v1.model.CreateSecretVersionRequestBody;
 import com.huaweicloud.sdk.csms.v1.model.ShowSecretStageRequest;
 import io.secretstages.SecretValue;
 import io.secretstages.StageManager;
+import io.secretstages.store.memory.InMemoryStageRepository;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,6 +55,19 @@ class TransportTest {
         Socket s = new Socket(f.server.endpoint().getHost(), f.server.endpoint().getPort());
         s.setSoTimeout(20_000);
         return s;
+    }
+
+    @Test
+    void theBuilderRefusesTimeoutsThatWouldNeverEnd() {
+        CsmsServer.Builder b = CsmsServer.builder(
+                StageManager.builder().repository(new InMemoryStageRepository()).build());
+        Duration s = Duration.ofSeconds(1);
+        for (Duration never : List.of(Duration.ZERO, Duration.ofSeconds(-1))) {
+            assertThrows(IllegalArgumentException.class, () -> b.timeouts(never, s, s), "idle " + never);
+            assertThrows(IllegalArgumentException.class, () -> b.timeouts(s, never, s), "body " + never);
+        }
+        assertThrows(IllegalArgumentException.class, () -> b.timeouts(s, s, Duration.ofSeconds(-1)), "shutdown < 0");
+        b.timeouts(s, s, Duration.ZERO); // closing without waiting for requests in flight is a choice
     }
 
     @Test
