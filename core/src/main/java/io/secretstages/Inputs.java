@@ -146,8 +146,11 @@ final class Inputs {
         return Collections.unmodifiableSet(copy);
     }
 
-    /** Idempotent puts: a client token has the alphabet and length of a name. */
-    /** @return the token, or null for none; a null Optional is malformed */
+    /**
+     * Idempotent puts: a client token has the alphabet and length of a name.
+     *
+     * @return the token, or null for none; a null Optional is malformed
+     */
     static String clientToken(Optional<String> token) {
         if (token == null) {
             throw invalid("client token must not be null (an Optional, or a String for a token)");

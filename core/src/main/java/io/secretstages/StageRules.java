@@ -26,8 +26,9 @@ import static io.secretstages.Stages.SYSPREVIOUS;
 
 /**
  * Every refusal and every change of the rules, as pure functions: from a request and the secret's snapshot to a
- * {@link Plan} or a {@link StageException}. Nothing here reads a clock or touches a store: callers pass the time,
- * and {@link OptimisticWriter} applies the plan.
+ * {@link Plan} or a {@link StageException}. Nothing here touches a store or reads a clock of its own: callers pass
+ * the time (or the injected {@link Clock}, read only when a rule needs it), and {@link OptimisticWriter} applies the
+ * plan.
  *
  * <p><b>R22, in order.</b> {@code INVALID_PARAMETER} ({@link Inputs}, before anything else), {@code BUILT_IN_STAGE}
  * (the {@code refuse...} checks here, also before the store is read), then, on the snapshot:
@@ -260,12 +261,9 @@ final class StageRules {
     }
 
     /**
-     * R16: the version a read names, by stage ({@code latest} is SYSCURRENT's holder) or by number. R8: values of
-     * a pending secret are hidden, before VERSION_NOT_FOUND and STAGE_NOT_FOUND (R22).
-     */
-    /**
-     * R16 over a store's version read (R22's order: the secret, its pending deletion, then the stage or version).
-     * The read is never of an expired secret.
+     * R16: the version a read names, by stage ({@code latest} is SYSCURRENT's holder) or by number, over a store's
+     * version read. R8: values of a pending secret are hidden, before VERSION_NOT_FOUND and STAGE_NOT_FOUND (R22's
+     * order: the secret, its pending deletion, then the stage or version). The read is never of an expired secret.
      */
     static VersionRecord readableVersion(SecretKey key, Optional<VersionRead> read, String stage, String versionId) {
         if (read.isEmpty()) {
