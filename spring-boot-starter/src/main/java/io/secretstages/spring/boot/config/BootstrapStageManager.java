@@ -11,6 +11,10 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 import javax.sql.DataSource;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Properties;
 
 /**
  * The {@link StageManager} that {@code spring.config.import=secret-stages:...} reads with before the application
@@ -41,17 +45,43 @@ final class BootstrapStageManager {
                     + "SpringApplication.addBootstrapRegistryInitializer");
         }
         StageManagerFactory factory = new StageManagerFactory(properties);
-        return factory.builder(factory.jdbcRepository(dataSource(binder))).cache(null).writeCacheSize(0).build();
+        return factory.builder(factory.jdbcRepository(dataSource(binder, loginTimeout(properties))))
+                .cache(null).writeCacheSize(0).build();
     }
 
-    /** The database Spring Boot's DataSource would use (its defaults included, such as H2's user "sa"), unpooled. */
-    private static DataSource dataSource(Binder binder) {
+    /**
+     * @return the bound of a login: the network timeout, else the statement timeout, else none (zero). The store
+     *         bounds each call once it has a connection; an unpooled connection has no pool's wait to bound its login.
+     */
+    private static Duration loginTimeout(SecretStagesProperties properties) {
+        Duration network = properties.getJdbc().getNetworkTimeout();
+        return network != null && !network.isZero() ? network
+                : Objects.requireNonNullElse(properties.getJdbc().getStatementTimeout(), Duration.ZERO);
+    }
+
+    /**
+     * The database Spring Boot's DataSource would use (its defaults included, such as H2's user "sa"), unpooled; on
+     * PostgreSQL its login is bounded ({@code loginTimeout} and {@code connectTimeout}, whole seconds rounded up), so
+     * that a server that accepts connections and never answers fails start-up instead of hanging it.
+     */
+    private static DataSource dataSource(Binder binder, Duration loginTimeout) {
         try {
             DataSourceProperties p = binder.bind("spring.datasource", DataSourceProperties.class)
                     .orElseGet(DataSourceProperties::new);
             p.setBeanClassLoader(BootstrapStageManager.class.getClassLoader());
             p.afterPropertiesSet();
-            return p.initializeDataSourceBuilder().type(SimpleDriverDataSource.class).build();
+            SimpleDriverDataSource dataSource = p.initializeDataSourceBuilder().type(SimpleDriverDataSource.class)
+                    .build();
+            String url = p.determineUrl();
+            if (!loginTimeout.isZero() && url != null
+                    && url.toLowerCase(Locale.ROOT).startsWith("jdbc:postgresql:")) {
+                Properties login = new Properties();
+                String seconds = Long.toString(Math.max(1, (loginTimeout.toMillis() + 999) / 1000));
+                login.setProperty("loginTimeout", seconds);
+                login.setProperty("connectTimeout", seconds);
+                dataSource.setConnectionProperties(login);
+            }
+            return dataSource;
         } catch (Exception e) {
             throw new IllegalStateException("spring.config.import=" + SecretStagesConfigDataLocationResolver.PREFIX
                     + "...: spring.datasource.* does not describe a database: " + e.getMessage(), e);
