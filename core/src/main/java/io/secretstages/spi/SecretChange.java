@@ -31,7 +31,8 @@ import java.util.Set;
  *
  * @param base the snapshot the change was planned from; null when the change creates the secret
  * @param result the snapshot after the change; its {@link SecretSnapshot#revision() revision} is
- *               {@code base.revision() + 1} (1 when creating), which a store that counts revisions itself may
+ *               {@code base.revision() + 1} ({@link SecretSnapshot#firstRevision} of the creation time when
+ *               creating), which a store that counts revisions itself may
  *               keep, and a store with revisions of its own replaces (see {@link StageRepository#apply})
  * @param newVersion the version to add, with its value, if any (always when creating)
  * @param removedVersions numbers of versions to remove (R15); they hold no stage in {@code result}
@@ -102,7 +103,8 @@ public record SecretChange(SecretSnapshot base, SecretSnapshot result, Optional<
      */
     public static Builder creating(SecretKey key, NewVersion first) {
         Objects.requireNonNull(first, "first");
-        SecretSnapshot empty = new SecretSnapshot(key, 0, 0, List.of(), Map.of(), first.createTime(), null, "");
+        SecretSnapshot empty = new SecretSnapshot(key, SecretSnapshot.firstRevision(first.createTime()) - 1, 0,
+                List.of(), Map.of(), first.createTime(), null, "");
         return new Builder(null, empty).addVersion(first);
     }
 

@@ -142,4 +142,24 @@ public record SecretSnapshot(SecretKey key, long revision, long lastVersionNumbe
         }
         return more != null ? Collections.unmodifiableSet(more) : first == null ? Set.of() : Set.of(first);
     }
+
+    /** Revisions a secret can reach after its creation before its successor's first one (see {@link #firstRevision}). */
+    private static final long REVISIONS_PER_MILLISECOND = 1_000_000L;
+    /** The last creation millisecond (in the year 2262) whose first revision leaves room to count up from. */
+    private static final long LAST_MILLISECOND = (Long.MAX_VALUE / REVISIONS_PER_MILLISECOND) - 1;
+
+    /**
+     * The revision a store that counts revisions gives a secret it creates (what {@link SecretChange#creating}
+     * proposes): its creation time's epoch milliseconds times a million, plus one. A secret deleted and created
+     * again under the same name then starts above any revision its predecessor reached (that would take a million
+     * changes per millisecond of its life), so a write planned on the old secret's snapshot, such as a manager's
+     * cached one, loses its race instead of applying to the new secret ({@link StageRepository}'s revision rule).
+     *
+     * @param createTime when the secret is created
+     * @return the positive first revision
+     */
+    public static long firstRevision(Instant createTime) {
+        long millis = Math.max(0, Math.min(createTime.toEpochMilli(), LAST_MILLISECOND));
+        return millis * REVISIONS_PER_MILLISECOND + 1;
+    }
 }

@@ -22,10 +22,13 @@ import java.util.OptionalLong;
  *   <li><b>Thread-safe.</b> Any number of threads call any method at once.</li>
  *   <li><b>Arguments</b> are never null (except where a parameter says so) and were validated by the manager.
  *       Results are never null.</li>
- *   <li><b>Revisions</b> are positive longs, opaque to the manager: a store may count them (1 on create, +1 per
- *       change, as {@link SecretChange#result()} proposes) or use its engine's (a database row version, etcd's
- *       {@code mod_revision}). A secret's revision differs after every write that applied, and a guarded write
- *       applies only if the secret's revision equals the guard's.</li>
+ *   <li><b>Revisions</b> are positive longs, opaque to the manager: a store may count them
+ *       ({@link SecretSnapshot#firstRevision} on create, +1 per change, as {@link SecretChange#result()} proposes)
+ *       or use its engine's (a database row version, etcd's {@code mod_revision}). A secret's revision differs after
+ *       every write that applied, and a guarded write applies only if the secret's revision equals the guard's. A
+ *       revision never comes back for a name: a secret deleted and created again does not reach a revision its
+ *       predecessor had, so a write planned on the predecessor's snapshot (a manager's cached one, say) loses its
+ *       race instead of applying to the new secret (counting from 1 would let it).</li>
  *   <li><b>Failures</b> are {@link StoreException}s: {@link StoreException#ambiguous() ambiguous} when a write may
  *       have been committed, clean when it left no trace. Reads fail clean. Any other unchecked exception is
  *       treated as an ambiguous failure.</li>
@@ -68,11 +71,13 @@ public interface StageRepository {
      * Reads the value of one version listed in {@code snapshot}. The snapshot says where the value belongs (key,
      * the secret's creation time, the version's record) without another read. A value belongs to its version for
      * good (only {@link #rewriteValues} rewraps it), so a value read after the snapshot goes with it, unless the
-     * version was removed meanwhile.
+     * version was removed meanwhile, or the secret was deleted and created again under the same name: its
+     * versions are another secret's, whose values must not be handed out with this snapshot.
      *
      * @param snapshot a snapshot this store returned (or a manager's copy of one)
      * @param versionNumber the number of a version the snapshot lists
-     * @return its value, or empty if the secret or the version does not exist any more
+     * @return its value, or empty if the secret or the version does not exist any more, or the secret is not the
+     *         snapshot's (created again since)
      * @throws StoreException if the store failed
      */
     Optional<SecretValue> loadValue(SecretSnapshot snapshot, long versionNumber);

@@ -18,6 +18,7 @@ import org.quicktheories.core.Gen;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -209,6 +210,55 @@ public abstract class SpiContract extends ContractFixture {
             assertTrue(underlying.apply(createChange("s", "again")).isPresent(), "the name is free");
             assertEquals(Optional.of(text("again")),
                     underlying.loadValue(underlying.load(base.key()).orElseThrow(), 1));
+        }
+
+        /**
+         * A secret deleted and created again under its name never meets a revision of the one before (the SPI's
+         * revision rule): a write planned on the old secret's snapshot, as a manager's cached one would be, loses its
+         * race instead of applying to the new secret, however many changes the new one has had.
+         */
+        @Test
+        void aSecretCreatedAgainNeverMeetsARevisionOfTheOneBefore() {
+            SecretSnapshot first = createdThroughSpi("s");
+            underlying.apply(putChange(first, 2, "two")).orElseThrow();
+            SecretSnapshot old = underlying.load(first.key()).orElseThrow();
+            underlying.apply(putChange(old, 3, "three")).orElseThrow();
+            SecretSnapshot last = underlying.load(first.key()).orElseThrow();
+            assertTrue(underlying.delete(last));
+            SecretChange again = SecretChange.creating(first.key(), new NewVersion(1, T0.plusSeconds(1), text("b1")))
+                    .attachStages(List.of(new StageRecord(SYSCURRENT, 1, T0.plusSeconds(1)))).build();
+            assertTrue(underlying.apply(again).isPresent());
+            Set<Long> seen = new HashSet<>();
+            for (int n = 2; n <= 4; n++) { // the new secret passes through as many revisions as the old one had
+                SecretSnapshot now = underlying.load(first.key()).orElseThrow();
+                seen.add(now.revision());
+                underlying.apply(putChange(now, n, "b" + n)).orElseThrow();
+            }
+            SecretSnapshot current = underlying.load(first.key()).orElseThrow();
+            seen.add(current.revision());
+            assertFalse(seen.contains(old.revision()) || seen.contains(last.revision()),
+                    "the new secret reached a revision of the one before: " + seen + " against " + old.revision()
+                            + ", " + last.revision());
+            assertEquals(OptionalLong.empty(), underlying.apply(putChange(old, 3, "stale")), "planned on the old one");
+            assertFalse(underlying.delete(old));
+            assertEquals(OptionalLong.empty(), underlying.rewriteValues(old, Map.of(1L, text("stale"))));
+            assertEquals(Optional.of(current), underlying.load(first.key()), "the new secret unchanged");
+            assertEquals(Optional.of(text("b1")), underlying.loadValue(current, 1));
+        }
+
+        /**
+         * A value read with the snapshot of a secret that was deleted and created again since is not the new
+         * secret's value of the same version number: the two are different secrets (the SPI's {@code loadValue}).
+         */
+        @Test
+        void aValueReadWithTheSnapshotOfASecretCreatedAgainIsNotTheNewSecretsValue() {
+            SecretSnapshot old = createdThroughSpi("s");
+            assertTrue(underlying.delete(old));
+            SecretChange again = SecretChange.creating(old.key(), new NewVersion(1, T0.plusSeconds(1), text("b1")))
+                    .attachStages(List.of(new StageRecord(SYSCURRENT, 1, T0.plusSeconds(1)))).build();
+            assertTrue(underlying.apply(again).isPresent());
+            assertEquals(Optional.empty(), underlying.loadValue(old, 1), "the old secret's v1 is gone");
+            assertEquals(Optional.of(text("b1")), underlying.loadValue(underlying.load(old.key()).orElseThrow(), 1));
         }
 
         @Test

@@ -160,7 +160,9 @@ public final class EtcdStageRepository implements StageRepository {
         SecretKey key = snapshot.key();
         GetResponse r = calls.read(kv.get(keys.value(key, versionNumber)),
                 "read of the value of " + name(key) + " v" + versionNumber);
-        if (r.getKvs().isEmpty()) {
+        // a value key created after the snapshot's revision (a cluster-wide mod_revision) belongs to a secret created
+        // again since: not the snapshot's version (a re-wrap rewrites the key and keeps its create_revision)
+        if (r.getKvs().isEmpty() || r.getKvs().get(0).getCreateRevision() > snapshot.revision()) {
             return Optional.empty();
         }
         byte[] stored = r.getKvs().get(0).getValue().getBytes();

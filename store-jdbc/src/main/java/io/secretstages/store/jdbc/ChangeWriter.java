@@ -6,7 +6,8 @@ import java.util.OptionalLong;
 
 /**
  * How one database applies a change, with the contract of {@link io.secretstages.spi.StageRepository#apply}.
- * Revisions are counted: 1 on create, one more per change ({@link SecretChange#result()} as proposed).
+ * Revisions are counted: {@code SecretSnapshot.firstRevision} on create (a secret created again never meets a revision
+ * of the one before), one more per change (as {@link SecretChange#result()} proposes).
  */
 interface ChangeWriter {
     /** @see io.secretstages.spi.StageRepository#apply */

@@ -82,10 +82,12 @@ abstract class DialectStatements {
                 + " LEFT JOIN " + stages + " t ON t.project_id = s.project_id AND t.secret_name = s.secret_name"
                 + " AND t.stage_name = ?"
                 + " WHERE s.project_id = ? AND s.secret_name = ?";
-        loadValue = "SELECT is_string, secret_value FROM " + versions + " WHERE " + key + " AND version_number = ?";
+        // the version's creation time tells the snapshot's version from one of a secret created again since
+        loadValue = "SELECT is_string, secret_value FROM " + versions + " WHERE " + key + " AND version_number = ?"
+                + " AND create_time = ?";
         insertSecret = "INSERT INTO " + secrets
-                + " (project_id, secret_name, revision, last_version, create_time, description)"
-                + " VALUES (?, ?, 1, ?, ?, ?)";
+                + " (project_id, secret_name, last_version, create_time, description, revision)"
+                + " VALUES (?, ?, ?, ?, ?, ?)";
         casSecret = "UPDATE " + secrets + " SET revision = revision + 1, last_version = ?, deletion_time = ?,"
                 + " description = ? WHERE " + key + " AND revision = ?";
         rewriteValue = "UPDATE " + versions + " SET is_string = ?, secret_value = ? WHERE " + key

@@ -9,6 +9,7 @@ import io.secretstages.spi.StageLookup;
 import io.secretstages.spi.StageRepository;
 import io.secretstages.spi.StoreException;
 import io.secretstages.spi.VersionRead;
+import io.secretstages.spi.VersionRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -317,10 +318,15 @@ public final class JdbcStageRepository implements StageRepository {
 
     @Override
     public Optional<SecretValue> loadValue(SecretSnapshot snapshot, long versionNumber) {
+        Optional<VersionRecord> version = snapshot.version(versionNumber);
+        if (version.isEmpty()) {
+            return Optional.empty(); // not a version of the snapshot
+        }
         return tx.read("read a value", c -> {
             try (PreparedStatement ps = tx.prepare(c, sql.loadValue)) {
                 bindKey(ps, 1, snapshot.key());
                 ps.setLong(3, versionNumber);
+                ps.setLong(4, version.get().createTime().toEpochMilli());
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(SecretValue.fromBytes(rs.getBoolean(1), rs.getBytes(2)))
                             : Optional.empty();
@@ -389,8 +395,9 @@ public final class JdbcStageRepository implements StageRepository {
     // ------------------------------------------------------------------ writes
 
     /**
-     * Revisions are counted: 1 on create, one more per change ({@link SecretChange#result()} as proposed). On
-     * PostgreSQL most changes are one statement; elsewhere, and for the other shapes, one general transaction.
+     * Revisions are counted: {@code SecretSnapshot.firstRevision} on create, one more per change (as
+     * {@link SecretChange#result()} proposes). On PostgreSQL most changes are one statement; elsewhere, and for the
+     * other shapes, one general transaction.
      */
     @Override
     public OptionalLong apply(SecretChange change) {

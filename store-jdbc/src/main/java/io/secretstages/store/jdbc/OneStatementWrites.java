@@ -31,7 +31,7 @@ record OneStatementWrites(PostgresStatements sql, JdbcTransactions tx, ChangeWri
                 return applied(change, putVersion(change));
             }
             if (change.detachedStages().isEmpty() && change.removedVersions().isEmpty()) {
-                return createSecret(change) ? OptionalLong.of(1) : OptionalLong.empty();
+                return createSecret(change) ? OptionalLong.of(change.result().revision()) : OptionalLong.empty();
             }
         }
         if (change.stagesOnly() && change.detachedStages().isEmpty()) {
@@ -73,8 +73,9 @@ record OneStatementWrites(PostgresStatements sql, JdbcTransactions tx, ChangeWri
                 ps.setLong(3, created.lastVersionNumber());
                 ps.setLong(4, created.createTime().toEpochMilli());
                 ps.setString(5, created.description());
-                bindVersion(ps, 6, change.newVersion().get());
-                bindStages(c, ps, 12, change.attachedStages());
+                ps.setLong(6, created.revision()); // SecretSnapshot.firstRevision: never a predecessor's
+                bindVersion(ps, 7, change.newVersion().get());
+                bindStages(c, ps, 13, change.attachedStages());
                 return changedOne(ps);
             }
         });

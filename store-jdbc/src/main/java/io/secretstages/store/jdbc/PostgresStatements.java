@@ -29,7 +29,7 @@ final class PostgresStatements extends DialectStatements {
     final String putVersion;
     /**
      * A new secret with its first version and stages, unless the secret exists. Parameters: project, secret, last
-     * version, create time, description; version number, create time, is-string, value, client token, expire time;
+     * version, create time, description, revision; version number, create time, is-string, value, client token, expire time;
      * attached stage names, version numbers, update times. Returns one row: 1 if created, 0 if the secret existed.
      */
     final String createSecret;
@@ -74,8 +74,8 @@ final class PostgresStatements extends DialectStatements {
                 + " AND v.secret_name = cas.secret_name AND v.version_number = ANY(?::bigint[]))"
                 + " SELECT count(*) FROM cas";
         createSecret = "WITH sec AS (INSERT INTO " + secrets
-                + " (project_id, secret_name, revision, last_version, create_time, description)"
-                + " VALUES (?, ?, 1, ?, ?, ?) ON CONFLICT (project_id, secret_name) DO NOTHING"
+                + " (project_id, secret_name, last_version, create_time, description, revision)"
+                + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (project_id, secret_name) DO NOTHING"
                 + " RETURNING project_id, secret_name),"
                 + " ver AS (INSERT INTO " + versions + versionColumns
                 + " SELECT sec.project_id, sec.secret_name, ?, ?, ?, ?, ?, ? FROM sec),"

@@ -53,7 +53,8 @@ record TransactionalWrites(DialectStatements sql, JdbcTransactions tx) implement
             }
             return true;
         });
-        return applied ? OptionalLong.of(change.creates() ? 1 : change.expectedRevision() + 1) : OptionalLong.empty();
+        return applied ? OptionalLong.of(change.creates() ? change.result().revision() : change.expectedRevision() + 1)
+                : OptionalLong.empty();
     }
 
     /** @return false if the secret exists (its key refused the insert) */
@@ -63,6 +64,7 @@ record TransactionalWrites(DialectStatements sql, JdbcTransactions tx) implement
             ps.setLong(3, change.result().lastVersionNumber());
             ps.setLong(4, change.result().createTime().toEpochMilli());
             ps.setString(5, change.result().description());
+            ps.setLong(6, change.result().revision()); // SecretSnapshot.firstRevision: never a predecessor's
             ps.executeUpdate();
             return true;
         } catch (SQLException e) {

@@ -29,7 +29,7 @@ import java.util.concurrent.ConcurrentSkipListSet;
  * as {@code false}, and writes to different secrets never wait for each other. Values and snapshots are immutable,
  * so nothing is copied in or out. Nothing is persisted: the state lives as long as the instance.
  *
- * <p>Revisions are counted per secret (1 on create, one more per change). Listing a project's secrets walks a sorted index of its names, a skip list kept beside the map and changed
+ * <p>Revisions are counted per secret ({@code SecretSnapshot.firstRevision} on create, one more per change). Listing a project's secrets walks a sorted index of its names, a skip list kept beside the map and changed
  * only under the map's lock for that name (creates and deletes), so both agree. Finding secrets due for purging (R8)
  * scans every secret. A project's (small, empty) maps stay once the project was written to; listing projects walks
  * their sorted ids and leaves out those holding no secret.
@@ -134,16 +134,22 @@ public final class InMemoryStageRepository implements StageRepository {
     @Override
     public Optional<SecretValue> loadValue(SecretSnapshot snapshot, long versionNumber) {
         Entry e = entry(snapshot.key().projectId(), snapshot.key().secretName());
-        return e == null ? Optional.empty() : Optional.ofNullable(e.values.get(versionNumber));
+        // a secret created again since the snapshot is another secret: its versions' values are not the snapshot's
+        return e == null || !e.snapshot.createTime().equals(snapshot.createTime()) ? Optional.empty()
+                : Optional.ofNullable(e.values.get(versionNumber));
     }
 
-    /** Revisions are counted: 1 on create, +1 per change ({@link SecretChange#result()} as proposed). */
+    /**
+     * Revisions are counted: {@link SecretSnapshot#firstRevision} on create, +1 per change ({@link SecretChange#result()}
+     * as proposed), so a secret created again never meets a revision its predecessor had.
+     */
     @Override
     public OptionalLong apply(SecretChange change) {
         SecretKey key = change.key();
         if (change.creates()) {
             NewVersion first = change.newVersion().orElseThrow();
-            Entry created = new Entry(change.result().withRevision(1), Map.of(first.number(), first.value()));
+            long revision = change.result().revision(); // SecretSnapshot.firstRevision of its creation time
+            Entry created = new Entry(change.result(), Map.of(first.number(), first.value()));
             Project p = projects.computeIfAbsent(key.projectId(), k -> {
                 Project made = new Project(k);
                 projectIds.add(k);
@@ -161,7 +167,7 @@ public final class InMemoryStageRepository implements StageRepository {
                 done[0] = true;
                 return created;
             });
-            return done[0] ? OptionalLong.of(1) : OptionalLong.empty();
+            return done[0] ? OptionalLong.of(revision) : OptionalLong.empty();
         }
         Project p = project(key.projectId());
         Entry current = at(p, key.secretName(), change.expectedRevision());
