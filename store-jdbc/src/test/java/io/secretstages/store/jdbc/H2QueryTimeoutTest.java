@@ -69,7 +69,8 @@ class H2QueryTimeoutTest {
         }
         m.updateStage("p", "s", "blue", "v1");
         m.getVersion("p", "s", "latest");
-        assertEquals(1, recorder.sets.get(), "one SET QUERY_TIMEOUT for the one session, not one per statement");
+        assertEquals(1, recorder.sets.get(), "one SET QUERY_TIMEOUT for the one session (the schema's statement set"
+                + " it), not one per statement");
         assertTrue(recorder.executedWith.size() >= 12, "statements executed: " + recorder.executedWith.size());
         assertTrue(recorder.executedWith.stream().allMatch(t -> t == 7), "timeouts in force: " + recorder.executedWith);
 
@@ -140,8 +141,9 @@ class H2QueryTimeoutTest {
     }
 
     /**
-     * Wraps a data source: counts {@code setQueryTimeout} calls on the statements the store prepares and records,
-     * at each execution of one, the timeout in force ({@code getQueryTimeout}: on H2, the session's). Test code.
+     * Wraps a data source: counts {@code setQueryTimeout} calls on the statements the store prepares or creates (the
+     * schema's DDL runs on a plain statement) and records, at each execution of a prepared one, the timeout in force
+     * ({@code getQueryTimeout}: on H2, the session's). Test code.
      */
     static final class TimeoutRecorder {
         final AtomicInteger sets = new AtomicInteger();
@@ -156,10 +158,10 @@ class H2QueryTimeoutTest {
         private <T> T proxy(Class<T> type, T target) {
             InvocationHandler h = (p, method, args) -> {
                 String name = method.getName();
-                if (target instanceof PreparedStatement ps) {
-                    if (name.equals("setQueryTimeout")) {
-                        sets.incrementAndGet();
-                    } else if (name.startsWith("execute")) {
+                if (target instanceof Statement && name.equals("setQueryTimeout")) {
+                    sets.incrementAndGet();
+                } else if (target instanceof PreparedStatement ps) {
+                    if (name.startsWith("execute")) {
                         synchronized (executedWith) {
                             executedWith.add(ps.getQueryTimeout());
                         }
@@ -173,6 +175,9 @@ class H2QueryTimeoutTest {
                 }
                 if (result instanceof PreparedStatement ps) {
                     return proxy(PreparedStatement.class, ps);
+                }
+                if (result instanceof Statement st) {
+                    return proxy(Statement.class, st);
                 }
                 if (result instanceof Connection c) {
                     return proxy(Connection.class, c);

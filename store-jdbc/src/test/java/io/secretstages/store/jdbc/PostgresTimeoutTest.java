@@ -341,6 +341,7 @@ class PostgresTimeoutTest {
             AtomicLong afterRestart = new AtomicLong();
             AtomicBoolean restarted = new AtomicBoolean();
             CountDownLatch warm = new CountDownLatch(30);
+            CountDownLatch recovered = new CountDownLatch(30);
             List<Thread> threads = new ArrayList<>();
             for (int t = 0; t < 3; t++) {
                 int thread = t;
@@ -355,6 +356,7 @@ class PostgresTimeoutTest {
                             warm.countDown();
                             if (restarted.get()) {
                                 afterRestart.incrementAndGet();
+                                recovered.countDown();
                             }
                         } catch (StageException e) {
                             o = e.getCause() instanceof StoreException s && s.ambiguous()
@@ -371,10 +373,7 @@ class PostgresTimeoutTest {
             pg.kill();
             pg.start();
             restarted.set(true);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (afterRestart.get() < 30 && System.nanoTime() < deadline) {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-            }
+            recovered.await(60, TimeUnit.SECONDS); // the assertion below says if it did not
             stop.set(true);
             for (Thread t : threads) {
                 t.join(TimeUnit.SECONDS.toMillis(30));
