@@ -134,8 +134,8 @@ final class StoreOpener {
                 throw CliFailure.usage("not a valid " + (url.isH2() ? "H2" : "PostgreSQL") + " JDBC URL: "
                         + url.redacted());
             }
-            throw CliFailure.usage("no JDBC driver for jdbc:" + url.subprotocol() + ": in stagectl (it includes H2 "
-                    + "and PostgreSQL): " + url.redacted());
+            throw CliFailure.usage("no JDBC driver for jdbc:" + url.subprotocol() + ": in stagectl (it includes "
+                    + "SQLite, H2 and PostgreSQL): " + url.redacted());
         }
     }
 

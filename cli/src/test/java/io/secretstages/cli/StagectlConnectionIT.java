@@ -64,7 +64,7 @@ class StagectlConnectionIT {
                 + Stagectl.DEFAULT_JDBC_URL + ")\n", garbage.err());
         Result unknown = stagectl.run("list-stages", "db", "--jdbc-url=jdbc:mysql://127.0.0.1/app?password=pw-canary");
         assertEquals(Stagectl.USAGE, unknown.exit(), unknown.toString());
-        assertEquals("error: no JDBC driver for jdbc:mysql: in stagectl (it includes H2 and PostgreSQL): "
+        assertEquals("error: no JDBC driver for jdbc:mysql: in stagectl (it includes SQLite, H2 and PostgreSQL): "
                 + "jdbc:mysql://127.0.0.1/app?password=***\n", unknown.err());
         Result malformed = stagectl.run("list-stages", "db", "--jdbc-url=jdbc:postgresql://[::1");
         assertEquals(Stagectl.USAGE, malformed.exit(), malformed.toString());

@@ -151,9 +151,10 @@ public record SecretSnapshot(SecretKey key, long revision, long lastVersionNumbe
     /**
      * The revision a store that counts revisions gives a secret it creates (what {@link SecretChange#creating}
      * proposes): its creation time's epoch milliseconds times a million, plus one. A secret deleted and created
-     * again under the same name then starts above any revision its predecessor reached (that would take a million
-     * changes per millisecond of its life), so a write planned on the old secret's snapshot, such as a manager's
-     * cached one, loses its race instead of applying to the new secret ({@link StageRepository}'s revision rule).
+     * again under the same name then starts above any revision its predecessor reached (meeting one would take a
+     * million changes per millisecond of the predecessor's life, or a clock that went back to the very millisecond of
+     * its creation), so a write planned on the old secret's snapshot, such as a manager's cached one, loses its race
+     * instead of applying to the new secret ({@link StageRepository}'s revision rule).
      *
      * @param createTime when the secret is created
      * @return the positive first revision

@@ -29,7 +29,8 @@ import java.util.concurrent.ConcurrentSkipListSet;
  * as {@code false}, and writes to different secrets never wait for each other. Values and snapshots are immutable,
  * so nothing is copied in or out. Nothing is persisted: the state lives as long as the instance.
  *
- * <p>Revisions are counted per secret ({@code SecretSnapshot.firstRevision} on create, one more per change). Listing a project's secrets walks a sorted index of its names, a skip list kept beside the map and changed
+ * <p>Revisions are counted per secret ({@code SecretSnapshot.firstRevision} on create, one more per change).
+ * Listing a project's secrets walks a sorted index of its names, a skip list kept beside the map and changed
  * only under the map's lock for that name (creates and deletes), so both agree. Finding secrets due for purging (R8)
  * scans every secret. A project's (small, empty) maps stay once the project was written to; listing projects walks
  * their sorted ids and leaves out those holding no secret.
@@ -140,8 +141,8 @@ public final class InMemoryStageRepository implements StageRepository {
     }
 
     /**
-     * Revisions are counted: {@link SecretSnapshot#firstRevision} on create, +1 per change ({@link SecretChange#result()}
-     * as proposed), so a secret created again never meets a revision its predecessor had.
+     * Revisions are counted: {@link SecretSnapshot#firstRevision} on create, +1 per change (as
+     * {@link SecretChange#result()} proposes), so a secret created again never meets a revision its predecessor had.
      */
     @Override
     public OptionalLong apply(SecretChange change) {
