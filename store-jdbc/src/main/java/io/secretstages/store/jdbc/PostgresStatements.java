@@ -29,8 +29,9 @@ final class PostgresStatements extends DialectStatements {
     final String putVersion;
     /**
      * A new secret with its first version and stages, unless the secret exists. Parameters: project, secret, last
-     * version, create time, description, revision; version number, create time, is-string, value, client token, expire time;
-     * attached stage names, version numbers, update times. Returns one row: 1 if created, 0 if the secret existed.
+     * version, create time, description, revision; version number, create time, is-string, value, client token,
+     * expire time; attached stage names, version numbers, update times. Returns one row: 1 if created, 0 if the
+     * secret existed.
      */
     final String createSecret;
 
