@@ -5,6 +5,7 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -31,6 +32,10 @@ import java.util.concurrent.TimeUnit;
 public class AesGcmFloorBenchmark {
     private static final int VALUE_SIZE = 32;
 
+    /** Which JCE provider's AES-GCM: {@code jdk} or {@code conscrypt} (see {@link CryptoProviders}). */
+    @Param({"jdk"})
+    public String provider;
+
     Cipher cipher;
     SecretKeySpec fixedKey;
     byte[] value = new byte[VALUE_SIZE];
@@ -39,6 +44,7 @@ public class AesGcmFloorBenchmark {
 
     @Setup
     public void setUp() throws GeneralSecurityException {
+        CryptoProviders.install(provider);
         cipher = Cipher.getInstance("AES/GCM/NoPadding");
         fixedKey = freshKey();
     }

@@ -34,6 +34,10 @@ public class EncryptionBenchmark {
     @Param({"memory", "memory-encrypted", "h2", "h2-encrypted", "pg", "pg-encrypted"})
     public String store;
 
+    /** Which JCE provider runs Tink's AES-GCM: {@code jdk} or {@code conscrypt} (see {@link CryptoProviders}). */
+    @Param({"jdk"})
+    public String provider;
+
     static final int SECRETS = 1_000;
     static final int PUT_SECRETS = 100;
 
@@ -45,6 +49,7 @@ public class EncryptionBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
+        CryptoProviders.install(provider);
         boolean encrypted = store.endsWith("-encrypted");
         String base = store.replace("-encrypted", "");
         StageRepository repository;

@@ -7,6 +7,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,8 +19,9 @@ import java.util.TreeMap;
  * JDK's AES-GCM under a scheduled key, a fresh key, a fresh key then a fixed one; Tink's random bytes of a put), in
  * the same run, with the memory store's added cost per put in multiples of them. {@code --quick} shortens every
  * run; {@code --stores=memory,memory-encrypted} runs only those stores, {@code --ops=getLatest} only that operation
- * ({@code --ops=none}: the floor rows alone), {@code --no-floor} leaves the floor rows out, and {@code --prof=gc}
- * (repeatable) adds a JMH profiler.
+ * ({@code --ops=none}: the floor rows alone), {@code --no-floor} leaves the floor rows out, {@code --prof=gc}
+ * (repeatable) adds a JMH profiler, and {@code --providers=jdk,conscrypt} runs every row once per JCE provider of
+ * Tink's AES-GCM ({@link CryptoProviders}; the default is {@code jdk}).
  */
 public final class EncryptionBenchmarkRun {
     private EncryptionBenchmarkRun() {
@@ -35,6 +37,8 @@ public final class EncryptionBenchmarkRun {
             for (String arg : args) {
                 if (arg.startsWith("--stores=")) {
                     o.param("store", arg.substring("--stores=".length()).split(","));
+                } else if (arg.startsWith("--providers=")) {
+                    o.param("provider", arg.substring("--providers=".length()).split(","));
                 } else if (arg.startsWith("--prof=")) { // a JMH profiler: gc, stack, ...
                     o.addProfiler(arg.substring("--prof=".length()));
                 }
@@ -55,36 +59,44 @@ public final class EncryptionBenchmarkRun {
             for (RunResult r : new Runner(o.build()).run()) {
                 String op = r.getParams().getBenchmark().replaceAll(".*\\.", "");
                 String store = r.getParams().getParam("store");
-                scores.put(store == null ? op : op + " " + store, new double[]{r.getPrimaryResult().getScore(),
+                String provider = r.getParams().getParam("provider");
+                scores.put((store == null ? op : op + " " + store) + " " + provider, new double[]{r.getPrimaryResult().getScore(),
                         r.getPrimaryResult().getScoreError()});
             }
+            List<String> providers = scores.keySet().stream().map(k -> k.substring(k.lastIndexOf(' ') + 1))
+                    .distinct().sorted(Comparator.reverseOrder()).toList(); // jdk first
             List<String> lines = new ArrayList<>();
-            lines.add("| operation | store | plain ops/s | encrypted ops/s | plain us/op | encrypted us/op "
+            lines.add("| operation | store | provider | plain ops/s | encrypted ops/s | plain us/op | encrypted us/op "
                     + "| added us/op | encrypted / plain |");
-            lines.add("|---|---|---|---|---|---|---|---|");
-            for (String op : List.of("putVersion", "getLatest")) {
-                for (String store : List.of("memory", "h2", "pg")) {
-                    double[] plain = scores.get(op + " " + store);
-                    double[] enc = scores.get(op + " " + store + "-encrypted");
-                    if (plain == null || enc == null) {
-                        continue;
+            lines.add("|---|---|---|---|---|---|---|---|---|");
+            for (String provider : providers) {
+                for (String op : List.of("putVersion", "getLatest")) {
+                    for (String store : List.of("memory", "h2", "pg")) {
+                        double[] plain = scores.get(op + " " + store + " " + provider);
+                        double[] enc = scores.get(op + " " + store + "-encrypted " + provider);
+                        if (plain == null || enc == null) {
+                            continue;
+                        }
+                        lines.add(String.format("| %s | %s | %s | %,.0f ± %,.0f | %,.0f ± %,.0f | %.2f | %.2f | %.2f "
+                                        + "| %.2fx |", op, store, provider, plain[0], plain[1], enc[0], enc[1],
+                                1e6 / plain[0], 1e6 / enc[0], 1e6 / enc[0] - 1e6 / plain[0], enc[0] / plain[0]));
                     }
-                    lines.add(String.format("| %s | %s | %,.0f ± %,.0f | %,.0f ± %,.0f | %.2f | %.2f | %.2f | %.2fx |",
-                            op, store, plain[0], plain[1], enc[0], enc[1], 1e6 / plain[0], 1e6 / enc[0],
-                            1e6 / enc[0] - 1e6 / plain[0], enc[0] / plain[0]));
                 }
             }
-            double[] put = scores.get("putVersion memory");
-            double[] putEncrypted = scores.get("putVersion memory-encrypted");
-            if (scores.containsKey("sameKey")) {
+            for (String provider : providers) {
+                if (!scores.containsKey("sameKey " + provider)) {
+                    continue;
+                }
+                double[] put = scores.get("putVersion memory " + provider);
+                double[] putEncrypted = scores.get("putVersion memory-encrypted " + provider);
                 lines.add("");
-                lines.add("| AES-256-GCM of 32 bytes (JDK Cipher) / Tink's random bytes | ops/s | us/op "
+                lines.add("| AES-256-GCM of 32 bytes (" + provider + " Cipher) / Tink's random bytes | ops/s | us/op "
                         + "| memory put's added us/op in multiples of it |");
                 lines.add("|---|---|---|---|");
                 double added = put == null || putEncrypted == null ? Double.NaN
                         : 1e6 / putEncrypted[0] - 1e6 / put[0];
                 for (String row : List.of("sameKey", "freshKey32", "freshKeyThenFixedKey", "tinkRandomOfAPut")) {
-                    double[] floor = scores.get(row);
+                    double[] floor = scores.get(row + " " + provider);
                     if (floor != null) {
                         lines.add(String.format("| %s | %,.0f ± %,.0f | %.2f | %.1fx |", row, floor[0], floor[1],
                                 1e6 / floor[0], added / (1e6 / floor[0])));

@@ -47,6 +47,11 @@ import java.util.regex.Pattern;
  * <p>Every write and every value read carries the secret's creation time ({@code SecretChange.result()}, the
  * snapshot given to {@code loadValue}), so sealing and opening cost no extra store read.
  *
+ * <p>Speed: Tink's AES-GCM runs on the first JCE provider that has it, the JDK's SunJCE by default. An application
+ * that installs Conscrypt first ({@code Security.insertProviderAt(Conscrypt.newProvider(), 1)}, at start-up, before
+ * any thread encrypts: Tink fixes a thread's {@code Cipher} then) pays about half as much per sealed or opened value
+ * (the README's "Faster: Conscrypt"); the envelopes are the same bytes either way.
+ *
  * <p>Thread-safe if the store below is.
  */
 public final class EncryptingRepository extends ValueFilteringStore {
