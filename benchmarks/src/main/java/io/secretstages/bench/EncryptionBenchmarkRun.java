@@ -60,8 +60,8 @@ public final class EncryptionBenchmarkRun {
                 String op = r.getParams().getBenchmark().replaceAll(".*\\.", "");
                 String store = r.getParams().getParam("store");
                 String provider = r.getParams().getParam("provider");
-                scores.put((store == null ? op : op + " " + store) + " " + provider, new double[]{r.getPrimaryResult().getScore(),
-                        r.getPrimaryResult().getScoreError()});
+                scores.put((store == null ? op : op + " " + store) + " " + provider,
+                        new double[]{r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()});
             }
             List<String> providers = scores.keySet().stream().map(k -> k.substring(k.lastIndexOf(' ') + 1))
                     .distinct().sorted(Comparator.reverseOrder()).toList(); // jdk first

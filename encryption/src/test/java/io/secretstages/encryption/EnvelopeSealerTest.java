@@ -39,7 +39,7 @@ class EnvelopeSealerTest {
                 keyset.getPrimary().getId());
     }
 
-    private static void assertSameValue(SecretValue expected, SecretValue actual) {
+    static void assertSameValue(SecretValue expected, SecretValue actual) {
         assertEquals(expected.isString(), actual.isString(), "type survives (R7)");
         assertArrayEquals(expected.toBytes(), actual.toBytes(), "byte for byte");
         assertEquals(expected, actual);
