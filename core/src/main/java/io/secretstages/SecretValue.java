@@ -1,12 +1,14 @@
 package io.secretstages;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Optional;
 
 /**
  * A secret value: exactly one of a string or a binary (R7). Immutable; binary content is copied in and out.
- * Equality is by kind and content. {@link #toString()} never shows the content.
+ * Equality is by kind and content, compared without an early exit (only the length is not hidden).
+ * {@link #toString()} never shows the content.
  */
 public final class SecretValue {
     private final String string;
@@ -133,7 +135,28 @@ public final class SecretValue {
             return false;
         }
         SecretValue other = (SecretValue) o;
-        return string != null ? string.equals(other.string) : Arrays.equals(binary, other.binary);
+        if (string != null) {
+            return other.string != null && sameChars(string, other.string);
+        }
+        return other.binary != null && MessageDigest.isEqual(binary, other.binary);
+    }
+
+    /**
+     * Compares every char of two equal-length strings (no early exit at the first difference), so the time of a
+     * comparison against a stored value (an idempotent put that repeats its client token) does not tell how much of
+     * a guess was right; only the length is not hidden. Binary values go through {@link MessageDigest#isEqual}. Chars,
+     * not UTF-8 bytes: two strings with different lone surrogates differ.
+     */
+    private static boolean sameChars(String a, String b) {
+        int n = a.length();
+        if (n != b.length()) {
+            return false;
+        }
+        int difference = 0;
+        for (int i = 0; i < n; i++) {
+            difference |= a.charAt(i) ^ b.charAt(i);
+        }
+        return difference == 0;
     }
 
     @Override

@@ -76,6 +76,39 @@ class SecretValueTest {
         assertEquals(4, SecretValue.ofString("\ud83d\udd11").sizeInBytes());
     }
 
+    /** equals is by content, char by char (the comparison has no early exit; its time is not asserted here). */
+    @Test
+    void equalsIsContentEqualityForEveryPairOfTheSameLength() {
+        qt().forAll(strings().allPossible().ofLengthBetween(0, 12), integers().between(0, 11),
+                        integers().between(0, 0xFFFF), integers().between(0, 2))
+                .checkAssert((s, at, c, same) -> {
+                    // a copy (one in three) or a near miss: one char replaced (lone surrogates included)
+                    char[] chars = s.toCharArray();
+                    if (chars.length > 0 && same != 0) {
+                        chars[at % chars.length] = (char) (int) c;
+                    }
+                    String t = new String(chars);
+                    assertEquals(s.equals(t), SecretValue.ofString(s).equals(SecretValue.ofString(t)));
+                    byte[] a = charBytes(s);
+                    byte[] b = charBytes(t);
+                    assertEquals(s.equals(t), SecretValue.ofBinary(a).equals(SecretValue.ofBinary(b)));
+                    assertEquals(s.equals(t), SecretValue.ofString(t).equals(SecretValue.ofString(s)));
+                });
+        assertNotEquals(SecretValue.ofString("a\ud800"), SecretValue.ofString("a\udc00")); // same UTF-8 bytes ("a?")
+        assertNotEquals(SecretValue.ofString("ab"), SecretValue.ofString("abc"));
+        assertNotEquals(SecretValue.ofBinary(new byte[] {1}), SecretValue.ofBinary(new byte[] {1, 0}));
+    }
+
+    /** Two bytes per char, lone surrogates as they are (an encoder would replace them). */
+    private static byte[] charBytes(String s) {
+        byte[] b = new byte[2 * s.length()];
+        for (int i = 0; i < s.length(); i++) {
+            b[2 * i] = (byte) (s.charAt(i) >>> 8);
+            b[2 * i + 1] = (byte) s.charAt(i);
+        }
+        return b;
+    }
+
     @Test
     void toStringNeverShowsTheContent() {
         qt().forAll(strings().basicLatinAlphabet().ofLengthBetween(3, 20)).checkAssert(s -> {
