@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * A secret value: exactly one of a string or a binary (R7). Immutable; binary content is copied in and out.
- * Equality is by kind and content, compared without an early exit (only the length is not hidden).
+ * Equality is by kind and content, compared without an early exit (only the kind and the length are not hidden).
  * {@link #toString()} never shows the content.
  */
 public final class SecretValue {

@@ -81,18 +81,28 @@ class SecretValueTest {
     void equalsIsContentEqualityForEveryPairOfTheSameLength() {
         qt().forAll(strings().allPossible().ofLengthBetween(0, 12), integers().between(0, 11),
                         integers().between(0, 0xFFFF), integers().between(0, 2))
-                .checkAssert((s, at, c, same) -> {
+                .checkAssert((s, at, c, copy) -> {
                     // a copy (one in three) or a near miss: one char replaced (lone surrogates included)
                     char[] chars = s.toCharArray();
-                    if (chars.length > 0 && same != 0) {
+                    if (chars.length > 0 && copy != 0) {
                         chars[at % chars.length] = (char) (int) c;
                     }
                     String t = new String(chars);
-                    assertEquals(s.equals(t), SecretValue.ofString(s).equals(SecretValue.ofString(t)));
-                    byte[] a = charBytes(s);
-                    byte[] b = charBytes(t);
-                    assertEquals(s.equals(t), SecretValue.ofBinary(a).equals(SecretValue.ofBinary(b)));
-                    assertEquals(s.equals(t), SecretValue.ofString(t).equals(SecretValue.ofString(s)));
+                    boolean same = s.equals(t);
+                    SecretValue vs = SecretValue.ofString(s);
+                    SecretValue vt = SecretValue.ofString(t);
+                    SecretValue bs = SecretValue.ofBinary(charBytes(s));
+                    SecretValue bt = SecretValue.ofBinary(charBytes(t));
+                    assertEquals(same, vs.equals(vt));
+                    assertEquals(same, vt.equals(vs));
+                    assertEquals(same, bs.equals(bt));
+                    assertEquals(same, bt.equals(bs));
+                    if (same) {
+                        assertEquals(vs.hashCode(), vt.hashCode());
+                        assertEquals(bs.hashCode(), bt.hashCode());
+                    }
+                    assertNotEquals(vs, bs); // a string never equals a binary, whatever the bytes
+                    assertNotEquals(bs, vs);
                 });
         assertNotEquals(SecretValue.ofString("a\ud800"), SecretValue.ofString("a\udc00")); // same UTF-8 bytes ("a?")
         assertNotEquals(SecretValue.ofString("ab"), SecretValue.ofString("abc"));
